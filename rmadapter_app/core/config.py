@@ -1,0 +1,182 @@
+"""Configuration dataclasses: the adapter's shape and the training recipe.
+
+Defaults follow ``shared/docs/METHOD.md`` (MMA's released config, RMAdapter's losses);
+every loss term has a weight and a switch so the paper's ablation ladder is a preset.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def _from_dict(cls, data: dict[str, Any]):
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        logger.warning("%s: ignoring unknown keys %s", cls.__name__, unknown)
+    kwargs = {k: v for k, v in data.items() if k in known}
+    for key in ("vision_layers", "text_layers"):
+        if key in kwargs and kwargs[key] is not None:
+            kwargs[key] = tuple(int(i) for i in kwargs[key])
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class AdapterConfig:
+    """Where the adapters go and how big they are.
+
+    Layer indices are 0-based block indices per tower. ``None`` means "the paper's
+    blocks 5..12 of 12, scaled to the tower's depth"; :func:`resolve_layers` fills them in
+    when adapters are attached, and the resolved config is what an adapter file stores.
+    """
+
+    bottleneck: int = 32                      # r, MMA's ADAPTER_DIM
+    alpha: float = 0.001                      # residual scale, MMA's ADAPTER_SCALE
+    start_fraction: float = 4 / 12            # first adapted block = round(depth * 4/12) (block 5 of 12, 1-based)
+    vision_layers: tuple[int, ...] | None = None  # resolved 0-based vision blocks
+    text_layers: tuple[int, ...] | None = None    # resolved 0-based text blocks
+    activation: str = "relu"                  # "relu" (MMA code, METHOD A3) or "gelu" (paper text)
+    grad_scale_trick: bool = True             # MMA's GradientScaleLayer pair (METHOD 5.3)
+    recon_hidden: int | None = None           # reconstruction decoder hidden width; None = bottleneck (r->r->d)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.bottleneck <= 4096:
+            raise ValueError(f"bottleneck must be in 1..4096, got {self.bottleneck}")
+        if not 0 < self.alpha <= 10:
+            raise ValueError(f"alpha must be in (0, 10], got {self.alpha}")
+        if not 0 <= self.start_fraction < 1:
+            raise ValueError(f"start_fraction must be in [0, 1), got {self.start_fraction}")
+        if self.activation not in ("relu", "gelu"):
+            raise ValueError(f"activation must be 'relu' or 'gelu', got {self.activation!r}")
+        for name in ("vision_layers", "text_layers"):
+            layers = getattr(self, name)
+            if layers is not None and (len(layers) == 0 or list(layers) != sorted(set(layers))
+                                       or min(layers) < 0):
+                raise ValueError(f"{name} must be a non-empty increasing list of block indices, got {layers}")
+
+    def resolve_layers(self, vision_depth: int, text_depth: int) -> AdapterConfig:
+        """Return a copy with explicit layer indices for towers of the given depths."""
+        def upper(depth: int) -> tuple[int, ...]:
+            start = min(depth - 1, int(depth * self.start_fraction + 0.5))
+            return tuple(range(start, depth))
+        vision = self.vision_layers or upper(vision_depth)
+        text = self.text_layers or upper(text_depth)
+        if max(vision) >= vision_depth or max(text) >= text_depth:
+            raise ValueError(f"adapter layers {vision}/{text} exceed tower depths {vision_depth}/{text_depth}")
+        return replace(self, vision_layers=tuple(vision), text_layers=tuple(text))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("vision_layers", "text_layers"):
+            if d[key] is not None:
+                d[key] = list(d[key])
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AdapterConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """Loss terms and weights (METHOD.md section 2 and ambiguities A1, A5-A7).
+
+    total = ce + consistency_image * L1(x^a, x) + consistency_text * L1(w^a, w)
+               + recon_visual * sum_layers L_rec^V + recon_text * sum_layers L_rec^T
+    """
+
+    use_consistency: bool = True     # L1 of adapted vs frozen CLIP features (paper eq. 17)
+    consistency_image: float = 10.0  # lambda3 (PromptSRC convention: normalised features, mean L1)
+    consistency_text: float = 25.0   # lambda4
+    use_recon_visual: bool = True    # local reconstruction loss in the image tower (eq. 11)
+    use_recon_text: bool = True      # local reconstruction loss in the text tower (eq. 12)
+    recon_visual: float = 1.0        # lambda1 (per-token squared L2, mean over tokens, sum over layers)
+    recon_text: float = 1.0          # lambda2
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and value < 0:
+                raise ValueError(f"{f.name} must be >= 0, got {value}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LossConfig:
+        return _from_dict(cls, data)
+
+
+# The paper's Table 4 ablation ladder, as switches on LossConfig.
+LADDER: dict[str, dict[str, bool]] = {
+    "mma": dict(use_consistency=False, use_recon_text=False, use_recon_visual=False),
+    "mma+con": dict(use_consistency=True, use_recon_text=False, use_recon_visual=False),
+    "mma+con+trec": dict(use_consistency=True, use_recon_text=True, use_recon_visual=False),
+    "mma+con+vrec": dict(use_consistency=True, use_recon_text=False, use_recon_visual=True),
+    "rmadapter": dict(use_consistency=True, use_recon_text=True, use_recon_visual=True),
+}
+
+
+def ladder_loss(name: str, base: LossConfig | None = None) -> LossConfig:
+    """The LossConfig of one rung of the paper's ablation ladder (Table 4)."""
+    if name not in LADDER:
+        raise ValueError(f"unknown method {name!r}; choose one of {', '.join(LADDER)}")
+    return replace(base or LossConfig(), **LADDER[name])
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The training recipe. Defaults: MMA's SGD recipe (METHOD.md section 3)."""
+
+    epochs: int | None = None        # None = auto: MMA's 5 epochs, raised so that at least min_steps steps run
+    min_steps: int = 100             # used by the auto epoch count; few-shot data gives few steps per epoch
+    batch_size: int = 16
+    lr: float = 0.0015
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    shots: int | None = None         # images per class used for training (None = all)
+    seed: int = 1
+    validation: str = "auto"         # "auto" | "holdout" | "kfold" | "none"
+    val_fraction: float = 0.2
+    folds: int = 5                   # k for k-fold when there are too few images for a holdout split
+    augment: bool = False            # random-resized-crop + flip (MMA's transforms)
+    augment_views: int = 4           # cached mode: pre-computed augmented views per image
+    cache: bool = True               # cache the frozen lower layers and frozen features
+    device: str = "auto"             # "auto" | "cpu" | "cuda" | "cuda:N" | "mps"
+    amp: bool = True                 # mixed precision on CUDA
+    loss: LossConfig = field(default_factory=LossConfig)
+
+    def __post_init__(self) -> None:
+        if self.epochs is not None and self.epochs < 1:
+            raise ValueError(f"epochs must be >= 1, got {self.epochs}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+        if not 0 < self.lr < 10:
+            raise ValueError(f"lr must be in (0, 10), got {self.lr}")
+        if self.shots is not None and self.shots < 1:
+            raise ValueError(f"shots must be >= 1, got {self.shots}")
+        if self.validation not in ("auto", "holdout", "kfold", "none"):
+            raise ValueError(f"validation must be auto, holdout, kfold or none, got {self.validation!r}")
+        if not 0 < self.val_fraction < 1:
+            raise ValueError(f"val_fraction must be in (0, 1), got {self.val_fraction}")
+        if self.folds < 2:
+            raise ValueError(f"folds must be >= 2, got {self.folds}")
+        if self.augment_views < 1:
+            raise ValueError(f"augment_views must be >= 1, got {self.augment_views}")
+        if isinstance(self.loss, dict):
+            object.__setattr__(self, "loss", LossConfig.from_dict(self.loss))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["loss"] = self.loss.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        data = dict(data)
+        if isinstance(data.get("loss"), dict):
+            data["loss"] = LossConfig.from_dict(data["loss"])
+        return _from_dict(cls, data)

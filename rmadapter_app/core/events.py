@@ -1,0 +1,107 @@
+"""Small frozen event objects that long jobs hand to their ``on_event`` hook.
+
+Jobs never print; the CLI writes these to stderr and the GUI turns them into signals.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """A phase change or a notice worth showing ("Caching features", a skipped file)."""
+
+    text: str
+    level: str = "info"  # "info" | "warning"
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Progress of a phase that is not a training step (feature caching, labeling, ...)."""
+
+    phase: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DownloadEvent:
+    """Bytes received of a backbone download (total 0 when the server does not say)."""
+
+    filename: str
+    done_bytes: int
+    total_bytes: int
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """Which device a job runs on, in words, plus a warning when a GPU is left unused."""
+
+    description: str
+    kind: str
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One optimisation step: every loss term (keys ce, consistency, recon_v, recon_t, total) and the LR."""
+
+    step: int
+    total_steps: int
+    epoch: int
+    losses: dict[str, float]
+    lr: float
+    fold: int | None = None
+    seconds: float = 0.0   # wall time since training started
+
+
+@dataclass(frozen=True)
+class ZeroShotEvent:
+    """Frozen CLIP's accuracy on the validation images before training (the baseline)."""
+
+    accuracy: float
+    n_images: int
+    scheme: str
+
+
+@dataclass(frozen=True)
+class EpochEvent:
+    """End of an epoch: train accuracy and, where there is a validation split, validation accuracy."""
+
+    epoch: int
+    epochs: int
+    train_accuracy: float
+    val_accuracy: float | None
+    fold: int | None = None
+
+
+@dataclass(frozen=True)
+class FoldEvent:
+    """One cross-validation fold finished (few-shot data without a holdout split)."""
+
+    fold: int
+    folds: int
+    accuracy: float
+    n_images: int
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    """A job finished (or stopped early) with a short summary."""
+
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+EventHook = Callable[[Any], None]
+StopHook = Callable[[], bool]
+
+
+def no_event(_event: Any) -> None:
+    """Default ``on_event``: ignore."""
+
+
+def never_stop() -> bool:
+    """Default ``should_stop``: never."""
+    return False

@@ -1,0 +1,50 @@
+"""Atomic writes: a temp file in the same folder, fsync, then os.replace.
+
+A crash or a full disk leaves the old file intact and no half-written one behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import RMAdapterError
+
+
+def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+    """Call ``writer(tmp_path)`` and move the result over ``path`` atomically.
+
+    Raises:
+        RMAdapterError: when the folder is not writable or the disk is full; ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise RMAdapterError(f"Could not write {path}: {exc.strerror or exc}. "
+                             "Check that the folder is writable and the disk has free space.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    atomic_write(Path(path), lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` as UTF-8 JSON (indent 2, sorted keys) atomically."""
+    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write_bytes(Path(path), text.encode("utf-8"))

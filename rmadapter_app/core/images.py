@@ -1,0 +1,135 @@
+"""Reading user images robustly: EXIF orientation, any mode to RGB, clear errors.
+
+Every image the app touches goes through :func:`load_rgb`, so a palette PNG, a CMYK JPEG,
+a 16-bit TIFF or a truncated file behaves the same in training, classifying and labeling.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from .errors import ImageLoadError
+
+logger = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({
+    ".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp",
+    ".ppm", ".pgm", ".pbm", ".pnm", ".tga", ".ico", ".dib", ".jfif",
+})
+MAX_PIXELS = 20_000 * 20_000  # larger images are refused instead of exhausting memory
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that was skipped, with a reason a person can act on."""
+
+    path: Path
+    reason: str
+
+
+def is_image_name(path: Path) -> bool:
+    """True when the file name has an image suffix Pillow reads."""
+    return Path(path).suffix.lower() in IMAGE_SUFFIXES
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Convert any Pillow mode to 8-bit RGB; transparency is composited on white."""
+    if img.mode == "P":
+        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        scale = 255.0 / (hi - lo) if hi > lo else 0.0
+        arr = np.nan_to_num((arr - lo) * scale).clip(0, 255).astype(np.uint8)
+        img = Image.fromarray(arr, mode="L")
+    if img.mode in ("RGBA", "LA", "PA"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba)
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    return img
+
+
+def load_rgb(path: Path | str) -> Image.Image:
+    """Open an image file as an upright 8-bit RGB image, fully decoded.
+
+    Raises:
+        ImageLoadError: the file is missing, empty, not an image, truncated or too large;
+            the message names the file.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise ImageLoadError(f"{path.name}: the file is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                if img.width * img.height > MAX_PIXELS:
+                    raise ImageLoadError(
+                        f"{path.name}: {img.width}x{img.height} pixels is larger than the "
+                        f"{MAX_PIXELS // 1_000_000} megapixel limit")
+                img.load()
+                img = ImageOps.exif_transpose(img) or img
+                return _to_rgb(img)
+    except ImageLoadError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise ImageLoadError(f"{path.name}: not an image Pillow can read") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageLoadError(f"{path.name}: image too large to decode safely") from exc
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: damaged or truncated image ({exc})") from exc
+    except (ValueError, SyntaxError, MemoryError, Exception) as exc:  # Pillow plugins raise odd types
+        raise ImageLoadError(f"{path.name}: could not decode ({type(exc).__name__}: {exc})") from exc
+
+
+def iter_image_files(paths: Iterable[Path | str], recursive: bool = True,
+                     problems: list[Problem] | None = None) -> Iterator[Path]:
+    """Yield image files from files and folders, sorted within each folder.
+
+    Non-image files inside folders are skipped silently (a folder holds other things);
+    a non-image file named explicitly, or an unreadable folder, is added to ``problems``.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                entries = sorted(os.scandir(path), key=lambda e: e.name)
+            except OSError as exc:
+                if problems is not None:
+                    problems.append(Problem(path, f"folder cannot be read ({exc.strerror or exc})"))
+                continue
+            subdirs = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        subdirs.append(Path(entry.path))
+                    elif entry.is_file() and is_image_name(Path(entry.name)):
+                        yield Path(entry.path)
+                except OSError:
+                    continue
+            if recursive:
+                yield from iter_image_files(subdirs, recursive, problems)
+        elif path.is_file():
+            if is_image_name(path):
+                yield path
+            elif problems is not None:
+                problems.append(Problem(path, f"unsupported file type '{path.suffix or 'none'}'"))
+        elif problems is not None:
+            problems.append(Problem(path, "does not exist"))
