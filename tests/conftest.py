@@ -48,7 +48,7 @@ def tiny_backbone(tiny_config):
     return load_backbone(model_config=tiny_config)
 
 
-def write_color_tree(root: Path, per_class: int = 6, size: int = 40, seed: int = 0) -> Path:
+def write_color_tree(root: Path, per_class: int = 8, size: int = 40, seed: int = 0) -> Path:
     """Solid-colour PNGs with a little noise, one folder per class (red, green, blue)."""
     from PIL import Image
     rng = random.Random(seed)

@@ -288,22 +288,24 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
     fold_acc: list[float] = []
     val_probs = torch.zeros(len(paths), len(class_names))
     stopped = False
-    outcome: dict[str, Any] | None = None
     if split.scheme == "kfold":
+        # The final adapter (all images) is trained first so a stop during cross-validation
+        # still leaves the user a complete adapter; the folds then estimate its accuracy.
+        on_event(StatusEvent("Training the adapter on all images"))
+        outcome = run.fit(list(range(len(paths))), [], fold=None)
+        stopped = outcome["stopped"]
         for f, (tr, va) in enumerate(split.folds):
-            on_event(StatusEvent(f"Cross-validation fold {f + 1} of {len(split.folds)}"))
+            if stopped:
+                break
+            on_event(StatusEvent(f"Estimating accuracy: cross-validation fold {f + 1} of {len(split.folds)}"))
             out = run.fit(tr, va, fold=f)
-            val_probs[va] = out["probs"]
             if out["stopped"]:
                 stopped = True
                 break
+            val_probs[va] = out["probs"]
             acc = float((out["probs"].argmax(-1) == labels[va]).float().mean())
             fold_acc.append(acc)
             on_event(FoldEvent(f + 1, len(split.folds), acc, len(va)))
-        if not stopped:
-            on_event(StatusEvent("Training the final adapter on all images"))
-            outcome = run.fit(list(range(len(paths))), [], fold=None)
-            stopped = outcome["stopped"]
         evaluated = sorted(i for k, (_, va) in enumerate(split.folds) if k < len(fold_acc) for i in va)
     else:
         tr, va = split.folds[0]
@@ -311,8 +313,8 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
         val_probs[va] = outcome["probs"]
         stopped = outcome["stopped"]
         evaluated = va
-    if outcome is None or outcome["steps"] == 0:
-        raise CancelledError("Training was stopped before the final adapter took a step; nothing to keep.")
+    if outcome["steps"] == 0:
+        raise CancelledError("Training was stopped before the first step; nothing to keep.")
 
     report = classification_report(val_probs[evaluated], labels[evaluated], class_names)
     metrics = {

@@ -1,0 +1,135 @@
+"""Training loop behaviour: events, stop, bad images, validation schemes, reproducibility."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from rmadapter_app.core import events as E
+from rmadapter_app.core.config import TrainConfig, ladder_loss
+from rmadapter_app.core.data import make_split, scan_class_folders
+from rmadapter_app.core.errors import DatasetError
+from rmadapter_app.core.training import train
+
+FAST = dict(batch_size=4, lr=0.01)
+
+
+def test_events_arrive_in_order(tiny_backbone, image_tree):
+    data = scan_class_folders(image_tree)
+    seen = []
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=2, **FAST),
+                   on_event=seen.append)
+    kinds = [type(e).__name__ for e in seen]
+    assert kinds[0] == "DeviceEvent"
+    assert kinds.index("ZeroShotEvent") < kinds.index("StepEvent") < kinds.index("EpochEvent")
+    steps = [e for e in seen if isinstance(e, E.StepEvent)]
+    assert [e.step for e in steps] == list(range(1, len(steps) + 1))
+    assert set(steps[0].losses) == {"ce", "consistency", "recon_v", "recon_t", "total"}
+    assert steps[-1].step == steps[-1].total_steps == result.metrics["steps"]
+    epochs = [e for e in seen if isinstance(e, E.EpochEvent)]
+    assert [e.epoch for e in epochs] == [1, 2] and epochs[-1].val_accuracy is not None
+    assert result.metrics["zero_shot_accuracy"] is not None and not result.stopped_early
+
+
+def test_stop_within_one_step_keeps_partial_result(tiny_backbone, image_tree):
+    data = scan_class_folders(image_tree)
+    steps = []
+
+    def on_event(ev):
+        if isinstance(ev, E.StepEvent):
+            steps.append(ev.step)
+
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=50, **FAST),
+                   on_event=on_event, should_stop=lambda: len(steps) >= 3)
+    assert steps == [1, 2, 3]
+    assert result.stopped_early and result.metrics["steps"] == 3 < result.metrics["planned_steps"]
+    assert result.adapter_state  # the partial adapter can be saved
+
+
+def test_bad_images_are_reported_and_skipped(tiny_backbone, image_tree):
+    (image_tree / "red" / "empty.png").write_bytes(b"")
+    (image_tree / "red" / "text.jpg").write_text("not an image")
+    good = (image_tree / "green" / "green_0.png").read_bytes()
+    (image_tree / "green" / "truncated.png").write_bytes(good[: len(good) // 2])
+    data = scan_class_folders(image_tree)
+    warnings = []
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=1, **FAST),
+                   on_event=lambda e: warnings.append(e.text) if isinstance(e, E.StatusEvent) and e.level == "warning" else None)
+    names = sorted(p.path.name for p in result.skipped)
+    assert names == ["empty.png", "text.jpg", "truncated.png"]
+    assert len(warnings) == 3 and result.metrics["n_images"] == 24
+
+
+def test_no_readable_image_is_a_clear_error(tiny_backbone, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.png").write_bytes(b"")
+    data = scan_class_folders(tmp_path)
+    with pytest.raises(DatasetError, match="No readable images"):
+        train(tiny_backbone, data.samples, data.class_names)
+
+
+def test_few_images_use_cross_validation_not_a_silent_zero(tiny_backbone, tmp_path):
+    from tests.conftest import write_color_tree
+    root = write_color_tree(tmp_path / "few", per_class=2)
+    data = scan_class_folders(root)
+    folds = []
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=1, **FAST),
+                   on_event=lambda e: folds.append(e) if isinstance(e, E.FoldEvent) else None)
+    assert result.metrics["validation"] == "kfold"
+    assert len(folds) == 5 and len(result.metrics["fold_accuracies"]) == 5
+    assert result.metrics["n_val"] == 6 and result.metrics["val_accuracy"] is not None
+    assert not result.stopped_early and result.metrics["steps"] > 0
+
+
+def test_stop_during_cross_validation_keeps_the_final_adapter(tiny_backbone, tmp_path):
+    from tests.conftest import write_color_tree
+    root = write_color_tree(tmp_path / "few", per_class=2)
+    data = scan_class_folders(root)
+    folds = []
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=1, **FAST),
+                   on_event=lambda e: folds.append(e) if isinstance(e, E.FoldEvent) else None,
+                   should_stop=lambda: len(folds) >= 2)
+    assert result.stopped_early and len(result.metrics["fold_accuracies"]) == 2
+    assert result.metrics["n_val"] == sum(f.n_images for f in folds) and result.adapter_state
+
+
+def test_class_without_images_stays_a_class(tiny_backbone, image_tree):
+    data = scan_class_folders(image_tree)
+    names = data.class_names + ["purple"]
+    result = train(tiny_backbone, data.samples, names, config=TrainConfig(epochs=1, **FAST))
+    assert result.class_names[-1] == "purple"
+    assert len(result.metrics["confusion"]) == 4 and result.metrics["per_class_accuracy"]["purple"] is None
+
+
+def test_seeded_runs_are_reproducible(tiny_backbone, image_tree):
+    data = scan_class_folders(image_tree)
+    cfg = TrainConfig(epochs=2, seed=7, augment=True, **FAST)
+    a = train(tiny_backbone, data.samples, data.class_names, config=cfg)
+    b = train(tiny_backbone, data.samples, data.class_names, config=cfg)
+    assert [h["total"] for h in a.history] == [h["total"] for h in b.history]
+    assert all(torch.equal(a.adapter_state[k], b.adapter_state[k]) for k in a.adapter_state)
+
+
+@pytest.mark.parametrize("method", ["mma", "mma+con", "mma+con+trec", "mma+con+vrec", "rmadapter"])
+def test_ablation_ladder_switches_loss_terms(tiny_backbone, image_tree, method):
+    data = scan_class_folders(image_tree)
+    loss = ladder_loss(method)
+    result = train(tiny_backbone, data.samples, data.class_names,
+                   config=TrainConfig(epochs=1, loss=loss, **FAST))
+    last = result.history[-1]
+    assert (last["consistency"] > 0) == loss.use_consistency
+    assert (last["recon_v"] > 0) == loss.use_recon_visual
+    assert (last["recon_t"] > 0) == loss.use_recon_text
+    assert last["total"] == pytest.approx(last["ce"] + last["consistency"] + last["recon_v"] + last["recon_t"],
+                                          rel=1e-5)
+
+
+def test_split_schemes():
+    labels = [0] * 10 + [1] * 10
+    s = make_split(labels)
+    assert s.scheme == "holdout"
+    train_idx, val_idx = s.folds[0]
+    assert sorted(train_idx + val_idx) == list(range(20)) and not set(train_idx) & set(val_idx)
+    assert {labels[i] for i in val_idx} == {0, 1}
+    assert make_split([0, 1, 1]).scheme == "kfold" and len(make_split([0, 1, 1]).folds) == 3
+    assert make_split([0]).scheme == "none"
