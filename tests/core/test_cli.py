@@ -1,0 +1,48 @@
+"""The rmadapter command, run in-process on the tiny backbone."""
+from __future__ import annotations
+
+import csv
+import json
+
+from rmadapter_app.cli import main
+
+
+def test_train_info_classify(tmp_path, tiny_config, image_tree, capsys):
+    out = tmp_path / "colours.rmadapter.safetensors"
+    assert main(["train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
+                 "--epochs", "2", "--seed", "3"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["classes"] == 3 and summary["steps"] > 0 and out.exists()
+    assert "zero-shot CLIP accuracy" in captured.err and "device: CPU" in captured.err
+
+    assert main(["info", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "blue, green, red" in text and "tiny-vit" in text
+
+    (image_tree / "red" / "broken.png").write_bytes(b"xx")
+    table = tmp_path / "out.csv"
+    assert main(["classify", str(image_tree / "red"), "--adapter", str(out), "--model-config", str(tiny_config),
+                 "--extra-class", "purple", "--csv", str(table), "--top-k", "4"]) == 0
+    rows = list(csv.DictReader(table.open()))
+    assert len(rows) == 9
+    broken = [r for r in rows if r["path"].endswith("broken.png")][0]
+    assert broken["label"] == "" and "not an image" in broken["error"]
+    assert all("purple" in r["top_k"] for r in rows if not r["error"])
+
+
+def test_failures_are_one_line_and_nonzero(tmp_path, capsys):
+    bad = tmp_path / "bad.rmadapter.safetensors"
+    bad.write_text("nope")
+    assert main(["info", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1
+    assert main(["train", str(tmp_path / "missing"), "--out", str(tmp_path / "x.safetensors")]) == 1
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_zero_shot_classify_needs_two_classes(tmp_path, tiny_config, image_tree, capsys):
+    assert main(["classify", str(image_tree / "red"), "--model-config", str(tiny_config),
+                 "--class", "red", "--class", "green"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 8 and all(line.split("\t")[1] in ("red", "green") for line in lines)
