@@ -1,0 +1,74 @@
+"""The recent-projects list: a small JSON file in the settings folder, most recent first."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from . import paths
+from .errors import RMAdapterError
+from .fileio import atomic_write_json
+from .project_files import MANIFEST
+
+logger = logging.getLogger(__name__)
+
+MAX_RECENT = 10
+FILE_NAME = "recent_projects.json"
+
+
+def _file() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def _read() -> list[Path]:
+    try:
+        data = json.loads(_file().read_text(encoding="utf-8"))
+        items = data.get("projects", []) if isinstance(data, dict) else []
+        return [Path(p) for p in items if isinstance(p, str) and p]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        logger.warning("recent projects list unreadable, starting a new one: %s", exc)
+        return []
+
+
+def _write(items: list[Path]) -> None:
+    try:
+        atomic_write_json(_file(), {"version": 1, "projects": [str(p) for p in items[:MAX_RECENT]]})
+    except RMAdapterError as exc:       # a read-only settings folder must not break opening a project
+        logger.warning("could not save the recent projects list: %s", exc)
+
+
+def recent_projects() -> list[Path]:
+    """Project folders opened lately, most recent first; folders that no longer hold a project are dropped."""
+    items = _read()
+    alive = [p for p in items if (p / MANIFEST).is_file()]
+    if len(alive) != len(items):
+        _write(alive)
+    return alive[:MAX_RECENT]
+
+
+def add_recent(folder: Path) -> list[Path]:
+    """Put ``folder`` first in the list (at most MAX_RECENT kept) and return the new list."""
+    folder = Path(folder).resolve()
+    items = [folder] + [p for p in _read() if _norm(p) != _norm(folder)]
+    items = items[:MAX_RECENT]
+    _write(items)
+    return items
+
+
+def remove_recent(folder: Path) -> None:
+    """Forget ``folder`` (for example after it failed to open)."""
+    folder = Path(folder).resolve()
+    _write([p for p in _read() if _norm(p) != _norm(folder)])
+
+
+def clear_recent() -> None:
+    _write([])
+
+
+def _norm(p: Path) -> str:
+    try:
+        return str(Path(p).resolve())
+    except OSError:
+        return str(p)
