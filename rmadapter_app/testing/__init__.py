@@ -1,0 +1,1 @@
+"""Offline test and benchmark helpers that ship with the package (no Qt, no network)."""
