@@ -85,6 +85,18 @@ class Classifier:
     def close(self) -> None:
         self.handle.detach()
 
+    def reattach(self) -> None:
+        """Put the adapters back on the backbone after :meth:`close`; class features are kept.
+
+        Lets a long-lived classifier leave a shared backbone clean between uses.
+        """
+        if self.handle.blocks():
+            return
+        self.handle = attach(self.backbone, self.handle.adapters.cfg, self.handle.adapters)
+        if self.zero_shot:
+            self.handle.set_enabled(False)
+        self.model = AdaptedCLIP(self.backbone, self.handle)
+
     def __enter__(self) -> Classifier:
         return self
 

@@ -1,0 +1,477 @@
+"""The Train page: one Train button, Stop, live plots, progress with ETA, the device, a log, Advanced settings.
+
+The page snapshots the project into a :class:`~rmadapter_app.gui.train_job.TrainJob` and runs it
+through ``state.jobs``; events come back on the GUI thread and fill the plots.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+                               QSplitter, QToolButton, QVBoxLayout, QWidget)
+
+from rmadapter_app.core import events as E
+from rmadapter_app.core.config import TrainConfig
+from rmadapter_app.gui import dialogs
+from rmadapter_app.gui.jobs import JobRunner
+from rmadapter_app.gui.state import AppState, BackboneSpec
+from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, NeedWeights, TrainJob, TrainOutcome
+from rmadapter_app.gui.widgets.loss_plot import AccuracyPlot, LossPlot
+from rmadapter_app.gui.widgets.train_settings import TrainSettings
+
+logger = logging.getLogger("rmadapter_app")
+
+JOB_TRAIN, JOB_IMPORT = "train", "import weights"
+
+
+def ensure_jobs(state: AppState) -> JobRunner:
+    """The shared JobRunner (created here when the main window has not set one yet)."""
+    if state.jobs is None:
+        state.jobs = JobRunner(state)
+    return state.jobs
+
+
+def _fmt_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class TrainPage(QWidget):
+    """Train an adapter on the open project, watching it learn."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.jobs = ensure_jobs(state)
+        self._job: TrainJob | None = None
+        self._stop_asked = False
+        self._fit_key: object = None
+        self._fit_t0, self._fit_s0 = 0.0, 1
+        self._x_offset = 0
+        self._last_x = 0
+        self._gpu_hint_done = False
+        self._build()
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(500)
+        self._save_timer.timeout.connect(self._persist_settings)
+        self.settings.changed.connect(self._save_timer.start)
+        self.settings.backboneChosen.connect(self._on_settings_backbone_chosen)
+        state.projectChanged.connect(self._on_state_project_changed)
+        state.projectEdited.connect(self.refresh_summary)
+        state.backboneChanged.connect(self._on_state_backbone_changed)
+        self.jobs.busyChanged.connect(self._on_jobs_busy_changed)
+        self._on_state_project_changed()
+        self._on_jobs_busy_changed(self.jobs.busy())
+
+    # ---------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.train_button = QPushButton(self.tr("Train"), self)
+        font = QFont(self.train_button.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.train_button.setFont(font)
+        self.train_button.setMinimumHeight(48)
+        self.train_button.setToolTip(self.tr("Train an adapter on this project's images (Ctrl+Return)."))
+        self.train_button.clicked.connect(self.start_training)
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.stop_button.setToolTip(self.tr("Stop after the current step and keep what was trained (Esc)."))
+        self.stop_button.clicked.connect(self.stop_training)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.start_training,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_training,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.device_label = QLabel(self.tr("Device: chosen when training starts."), self)
+        self.device_label.setWordWrap(True)
+        self.device_warning = QLabel(self)
+        self.device_warning.setWordWrap(True)
+        self.device_warning.setStyleSheet("color: #d97706; font-weight: bold;")
+        self.device_warning.hide()
+        self.advanced_button = QToolButton(self)
+        self.advanced_button.setText(self.tr("Advanced"))
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_button.setToolTip(self.tr("Backbone, epochs, shots, learning rate, loss weights, seed, device."))
+        self.advanced_button.toggled.connect(self.set_advanced_visible)
+        self.settings = TrainSettings(self)
+        self.settings.hide()
+
+        left = QWidget(self)
+        lv = QVBoxLayout(left)
+        lv.addWidget(self.summary)
+        lv.addWidget(self.train_button)
+        lv.addWidget(self.stop_button)
+        lv.addWidget(self.device_label)
+        lv.addWidget(self.device_warning)
+        lv.addWidget(self.advanced_button)
+        lv.addWidget(self.settings)
+        lv.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left)
+        scroll.setMinimumWidth(340)
+
+        self.phase_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setToolTip(self.tr("Progress of the current phase."))
+        self.eta_label = QLabel(self)
+        self.loss_plot = LossPlot(self)
+        self.acc_plot = AccuracyPlot(self)
+        self.log = QPlainTextEdit(self)
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setToolTip(self.tr("What training is doing, step by step."))
+        plots = QSplitter(Qt.Orientation.Horizontal, self)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.acc_plot)
+        right_split = QSplitter(Qt.Orientation.Vertical, self)
+        right_split.addWidget(plots)
+        right_split.addWidget(self.log)
+        right_split.setStretchFactor(0, 3)
+        right_split.setStretchFactor(1, 1)
+        right = QWidget(self)
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.phase_label)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.eta_label)
+        rv.addLayout(bar)
+        rv.addWidget(right_split, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    @Slot(bool)
+    def set_advanced_visible(self, on: bool) -> None:
+        """Open or close the Advanced section."""
+        self.advanced_button.setChecked(on)
+        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.settings.setVisible(on)
+        if on and not self._gpu_hint_done:
+            from rmadapter_app.core.device import gpu_available
+            self.settings.set_gpu_hint(gpu_available())
+            self._gpu_hint_done = True
+
+    # ---------------------------------------------------------------- project and settings
+    def _template(self) -> str:
+        project = self.state.project
+        settings = getattr(project, "settings", {}) or {}
+        return (settings.get("train") or {}).get("template") or settings.get("template") or DEFAULT_TEMPLATE
+
+    @Slot()
+    def _on_state_project_changed(self) -> None:
+        project = self.state.project
+        cfg = TrainConfig()
+        saved = (getattr(project, "settings", {}) or {}).get("train") if project is not None else None
+        if saved:
+            try:
+                cfg = TrainConfig.from_dict({k: v for k, v in saved.items() if k != "template"})
+            except (ValueError, TypeError) as exc:
+                logger.warning("ignoring saved training settings: %s", exc)
+        self.settings.set_config(cfg)
+        self.settings.set_spec(self.state.backbone_spec)
+        self.refresh_summary()
+
+    @Slot()
+    def _on_state_backbone_changed(self) -> None:
+        self.settings.set_spec(self.state.backbone_spec)
+
+    @Slot(object)
+    def _on_settings_backbone_chosen(self, spec: BackboneSpec) -> None:
+        self.state.set_backbone_spec(spec)
+
+    @Slot()
+    def _persist_settings(self) -> None:
+        project = self.state.project
+        if project is None:
+            return
+        try:
+            data = self.settings.config().to_dict()
+        except ValueError:
+            return
+        data["template"] = self._template()
+        try:
+            project.update_settings(train=data)
+        except Exception as exc:  # a read-only project folder must not break the page
+            logger.warning("could not save training settings: %s", exc)
+
+    @Slot()
+    def refresh_summary(self) -> None:
+        """Describe the data training would use: classes, images, classes known by name only."""
+        project = self.state.project
+        if project is None:
+            self.summary.setText(self.tr("Open or create a project to train."))
+            return
+        samples, names, _ = project.training_data(self._template())
+        counts = [0] * len(names)
+        for _, y in samples:
+            counts[y] += 1
+        text = self.tr("{0} classes, {1} images.").format(len(names), len(samples))
+        with_images = [f"{n} ({c})" for n, c in zip(names, counts) if c]
+        if with_images:
+            text += "\n" + ", ".join(with_images)
+        zero = [n for n, c in zip(names, counts) if not c]
+        if zero:
+            text += "\n" + self.tr("Recognised from the name only (zero-shot): {0}").format(", ".join(zero))
+        if len(names) < 2:
+            text += "\n" + self.tr("Add at least two classes to train.")
+        elif not samples:
+            text += "\n" + self.tr("Add images to at least one class to train.")
+        self.summary.setText(text)
+
+    # ---------------------------------------------------------------- start / stop
+    @Slot()
+    def start_training(self) -> bool:
+        """Start a training run; False (with a message) when it cannot start."""
+        if self.jobs.busy():
+            self.state.message.emit(self.tr("Busy: {0} is running.").format(self.jobs.current()))
+            return False
+        project = self.state.project
+        if project is None:
+            dialogs.show_info(self, self.tr("Train"), self.tr("Open or create a project first."))
+            return False
+        template = self._template()
+        samples, names, prompts = project.training_data(template)
+        if len(names) < 2 or not samples:
+            dialogs.show_info(self, self.tr("Train"), self.tr(
+                "Training needs at least two classes and some images. Add classes and drop images on them; "
+                "a class without images is still recognised from its name."))
+            return False
+        try:
+            cfg = self.settings.config()
+        except ValueError as exc:
+            dialogs.show_error(self, self.tr("Training settings"), str(exc))
+            return False
+        spec = self.state.backbone_spec
+        if not self._weights_ready(spec):
+            return False
+        self._persist_settings()
+        self._job = TrainJob(self.state, spec, samples, names, prompts, cfg, project.adapters_dir,
+                             str(getattr(project, "name", "project")), template)
+        self._reset_run_view()
+        self._append_log(self.tr("Training {0} classes on {1} images with {2}.").format(
+            len(names), len(samples), spec.label()))
+        return self.jobs.start(JOB_TRAIN, self._job, on_event=self._on_job_event,
+                               on_done=self._on_train_done, on_failed=self._on_train_failed)
+
+    @Slot()
+    def stop_training(self) -> None:
+        """Stop the running training (or download) after the current step."""
+        if self.jobs.busy() and self.jobs.current() in (JOB_TRAIN, JOB_IMPORT):
+            self._stop_asked = True
+            self.jobs.stop()
+            self.phase_label.setText(self.tr("Stopping after this step…"))
+            self.stop_button.setEnabled(False)
+
+    def _weights_ready(self, spec: BackboneSpec) -> bool:
+        """True when the backbone can load without asking; otherwise asks to download or import."""
+        if spec.weights is not None or spec.model_config is not None or not spec.pretrained:
+            return True
+        if self.state.cached_backbone(spec) is not None:
+            return True
+        from rmadapter_app.core.weights import cached_weights
+        if cached_weights(spec.model_name, spec.pretrained) is not None:
+            return True
+        return self._offer_weights(self.tr(
+            "The {0} weights are not on this computer yet. Download them now (several hundred MB), "
+            "or import a weights file you already have.").format(spec.label()))
+
+    def _offer_weights(self, message: str) -> bool:
+        choice = dialogs.ask_missing_weights(self, message)
+        if choice == dialogs.DOWNLOAD:
+            return True
+        if choice == dialogs.IMPORT:
+            self.import_weights()
+        return False
+
+    @Slot()
+    def import_weights(self) -> bool:
+        """Ask for a checkpoint file and copy it into the weights cache for the chosen backbone."""
+        spec = self.state.backbone_spec
+        path = dialogs.ask_open_file(self, self.tr("Import weights for {0}").format(spec.model_name),
+                                     dialogs.WEIGHTS_FILTER)
+        if path is None:
+            return False
+        tag = spec.pretrained or "imported"
+
+        def job(on_event, should_stop):
+            from rmadapter_app.core.weights import import_weights
+            return import_weights(Path(path), spec.model_name, tag)
+
+        self._append_log(self.tr("Checking and importing {0}…").format(Path(path).name))
+        self.phase_label.setText(self.tr("Importing weights…"))
+        self.progress.setRange(0, 0)
+        return self.jobs.start(JOB_IMPORT, job, on_done=self._on_import_done, on_failed=self._on_import_failed)
+
+    def _on_import_done(self, target) -> None:
+        self.progress.setRange(0, 100)
+        self.phase_label.setText(self.tr("Weights imported."))
+        self._append_log(self.tr("Weights imported to {0}.").format(target))
+        self.start_training()
+
+    def _on_import_failed(self, message: str, details: str) -> None:
+        self.progress.setRange(0, 100)
+        self.phase_label.setText("")
+        dialogs.show_error(self, self.tr("Import weights"), message, details)
+
+    # ---------------------------------------------------------------- job events (GUI thread)
+    def _reset_run_view(self) -> None:
+        self._stop_asked = False
+        self._fit_key = object()
+        self._x_offset = self._last_x = 0
+        self.loss_plot.clear()
+        self.acc_plot.clear()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.eta_label.setText("")
+        self.phase_label.setText(self.tr("Starting…"))
+        self.device_warning.hide()
+
+    def _on_job_event(self, ev) -> None:
+        if isinstance(ev, E.StepEvent):
+            self._drain_steps()
+            self._show_step(ev)
+        elif isinstance(ev, E.EpochEvent):
+            self.acc_plot.add_epoch(ev.epoch, ev.train_accuracy, ev.val_accuracy, ev.fold)
+            val = "" if ev.val_accuracy is None else self.tr(", validation {0:.1%}").format(ev.val_accuracy)
+            fold = "" if ev.fold is None else self.tr("fold {0}, ").format(ev.fold + 1)
+            self._append_log(self.tr("{0}epoch {1}/{2}: train {3:.1%}{4}").format(
+                fold, ev.epoch, ev.epochs, ev.train_accuracy, val))
+        elif isinstance(ev, E.ZeroShotEvent):
+            self.acc_plot.set_zero_shot(ev.accuracy)
+            self._append_log(self.tr("Frozen CLIP before training (zero-shot): {0:.1%} on {1} images.").format(
+                ev.accuracy, ev.n_images))
+        elif isinstance(ev, E.FoldEvent):
+            self._append_log(self.tr("Cross-validation fold {0}/{1}: {2:.1%} on {3} held-out images.").format(
+                ev.fold, ev.folds, ev.accuracy, ev.n_images))
+        elif isinstance(ev, E.DeviceEvent):
+            self.device_label.setText(self.tr("Training on: {0}").format(ev.description))
+            self.device_warning.setText(ev.warning)
+            self.device_warning.setVisible(bool(ev.warning))
+            self._append_log(self.tr("Device: {0}").format(ev.description))
+        elif isinstance(ev, E.DownloadEvent):
+            mb_done, mb_total = ev.done_bytes / 1e6, ev.total_bytes / 1e6
+            self.phase_label.setText(self.tr("Downloading {0}").format(ev.filename))
+            if ev.total_bytes:
+                self.progress.setRange(0, 100)
+                self.progress.setValue(int(100 * ev.done_bytes / ev.total_bytes))
+                self.eta_label.setText(self.tr("{0:.0f} of {1:.0f} MB (Stop cancels)").format(mb_done, mb_total))
+            else:
+                self.progress.setRange(0, 0)
+                self.eta_label.setText(self.tr("{0:.0f} MB (Stop cancels)").format(mb_done))
+        elif isinstance(ev, E.ProgressEvent):
+            self.phase_label.setText(ev.phase)
+            self.progress.setRange(0, max(1, ev.total))
+            self.progress.setValue(ev.done)
+            self.eta_label.setText(f"{ev.done}/{ev.total}")
+        elif isinstance(ev, E.StatusEvent):
+            prefix = self.tr("Warning: ") if ev.level == "warning" else ""
+            self._append_log(prefix + ev.text)
+            self.phase_label.setText(ev.text[:80])
+
+    def _drain_steps(self) -> None:
+        """Move every step the worker recorded into the loss plot (x continues across folds)."""
+        job = self._job
+        if job is None:
+            return
+        while job.steps:
+            ev = job.steps.popleft()
+            key = (ev.fold, ev.total_steps)
+            if key != self._fit_key:
+                self._fit_key = key
+                self._x_offset = self._last_x
+                self._fit_t0 = ev.seconds
+                self._fit_s0 = ev.step
+            self._last_x = self._x_offset + ev.step
+            self.loss_plot.append(self._last_x, ev.losses)
+
+    def _show_step(self, ev: E.StepEvent) -> None:
+        self.progress.setRange(0, max(1, ev.total_steps))
+        self.progress.setValue(ev.step)
+        where = self.tr("all images") if ev.fold is None else self.tr("fold {0}").format(ev.fold + 1)
+        self.phase_label.setText(self.tr("Training ({0}): step {1} of {2}").format(where, ev.step, ev.total_steps))
+        elapsed = ev.seconds - self._fit_t0
+        done = ev.step - self._fit_s0
+        if done > 0 and elapsed > 0:
+            rate = done / elapsed
+            left = (ev.total_steps - ev.step) / rate
+            self.eta_label.setText(self.tr("{0:.1f} steps/s · about {1} left").format(rate, _fmt_duration(left)))
+
+    def _on_train_done(self, outcome) -> None:
+        self.loss_plot.flush()
+        if isinstance(outcome, NeedWeights):
+            self.phase_label.setText("")
+            if self._offer_weights(outcome.message):
+                self.start_training()
+            return
+        assert isinstance(outcome, TrainOutcome)
+        result = outcome.result
+        m = result.metrics
+        self.state.set_result(result)
+        if outcome.saved_path is not None:
+            self.state.set_adapter_path(outcome.saved_path)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(100 if not result.stopped_early else self.progress.value())
+        if result.stopped_early:
+            text = self.tr("Stopped after {0} of {1} steps. The partial adapter was kept.").format(
+                m.get("steps"), m.get("planned_steps"))
+        else:
+            acc = m.get("val_accuracy")
+            text = self.tr("Done in {0}.").format(_fmt_duration(m.get("train_seconds", 0)))
+            if acc is not None:
+                text += " " + self.tr("Validation accuracy {0:.1%}").format(acc)
+                if m.get("zero_shot_accuracy") is not None:
+                    text += " " + self.tr("(zero-shot CLIP {0:.1%}).").format(m["zero_shot_accuracy"])
+        self.phase_label.setText(text)
+        self.eta_label.setText("")
+        self._append_log(text)
+        if outcome.saved_path is not None:
+            self._append_log(self.tr("Adapter saved as {0}").format(outcome.saved_path))
+        if outcome.save_error:
+            dialogs.show_error(self, self.tr("Saving the adapter"), self.tr(
+                "Training worked, but the adapter could not be saved automatically: {0}\n"
+                "Use Save adapter on the Results page to save it elsewhere.").format(outcome.save_error))
+        self.state.message.emit(text)
+
+    def _on_train_failed(self, message: str, details: str) -> None:
+        self.loss_plot.flush()
+        self.progress.setRange(0, 100)
+        self.eta_label.setText("")
+        if self._stop_asked:
+            text = self.tr("Stopped before anything was trained; nothing to keep.")
+            self.phase_label.setText(text)
+            self._append_log(text)
+            self.state.message.emit(text)
+            return
+        self.phase_label.setText(self.tr("Training failed."))
+        self._append_log(self.tr("Failed: {0}").format(message))
+        dialogs.show_error(self, self.tr("Training failed"), message, details)
+
+    @Slot(bool)
+    def _on_jobs_busy_changed(self, busy: bool) -> None:
+        mine = busy and self.jobs.current() in (JOB_TRAIN, JOB_IMPORT)
+        self.train_button.setEnabled(not busy)
+        self.stop_button.setEnabled(mine and not self._stop_asked)
+        self.settings.setEnabled(not busy)
+
+    def _append_log(self, text: str) -> None:
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")

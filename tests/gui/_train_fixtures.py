@@ -1,0 +1,51 @@
+"""Fixtures shared by the train/results/try page tests (imported by those modules, not a conftest)."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+
+@pytest.fixture
+def colour_project(tmp_path, image_tree):
+    """A real project holding the red/green/blue images (8 each) plus a class known by name only."""
+    from rmadapter_app.core.project import Project
+    project = Project.create("Colours", tmp_path / "projects")
+    project.import_class_folders(image_tree)
+    return project
+
+
+@pytest.fixture
+def app_state(qtbot, colour_project, tiny_config):
+    """AppState with the project open, the tiny backbone chosen and a JobRunner; waits for jobs at the end."""
+    from rmadapter_app.gui.jobs import JobRunner
+    from rmadapter_app.gui.state import AppState, BackboneSpec
+    state = AppState()
+    state.jobs = JobRunner(state)
+    state.set_project(colour_project)
+    state.set_backbone_spec(BackboneSpec(model_name="tiny-vit", pretrained=None, model_config=tiny_config))
+    yield state
+    state.jobs.stop()
+    assert state.jobs.wait_idle(60000)
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    """Fail loudly if a test would open a modal dialog it did not expect; collect error messages."""
+    from rmadapter_app.gui import dialogs
+    shown: dict[str, list] = {"errors": [], "infos": []}
+
+    def show_error(parent, title, message, details=""):
+        shown["errors"].append((title, message))
+
+    def show_info(parent, title, text):
+        shown["infos"].append((title, text))
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args!r}")
+
+    monkeypatch.setattr(dialogs, "show_error", show_error)
+    monkeypatch.setattr(dialogs, "show_info", show_info)
+    for name in ("ask_open_file", "ask_save_file", "ask_yes_no", "ask_missing_weights"):
+        monkeypatch.setattr(dialogs, name, unexpected)
+    return shown
