@@ -27,6 +27,16 @@ class ProgressEvent:
 
 
 @dataclass(frozen=True)
+class LabelProgressEvent(ProgressEvent):
+    """Labeling progress with speed: images per second (recent), seconds left, errors, cache hits."""
+
+    images_per_s: float = 0.0
+    eta_s: float | None = None
+    errors: int = 0
+    cached: int = 0
+
+
+@dataclass(frozen=True)
 class DownloadEvent:
     """Bytes received of a backbone download (total 0 when the server does not say)."""
 

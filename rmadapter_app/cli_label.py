@@ -1,0 +1,171 @@
+"""``rmadapter label``: label folders of images, sort them into class folders, write reports, undo.
+
+Registered by :mod:`rmadapter_app.cli`; progress goes to stderr, a one-line JSON summary to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(sub, add_backbone_args) -> argparse.ArgumentParser:
+    """Register the ``label`` subcommand on ``sub`` (argparse subparsers)."""
+    p = sub.add_parser(
+        "label", help="label folders of images; copy or move them into class folders; write CSV/JSON",
+        description="Label images with an adapter (or class names alone), then copy or move them into "
+                    "one folder per class and/or write CSV and JSON reports. "
+                    "`rmadapter label --undo JOURNAL` reverts a run.")
+    p.add_argument("sources", nargs="*", type=Path, metavar="SRC", help="image folders or files")
+    p.add_argument("--adapter", type=Path, help="adapter file (.rmadapter.safetensors)")
+    p.add_argument("--class", dest="classes", action="append", default=[],
+                   help="zero-shot class name (repeatable), used when no --adapter is given")
+    p.add_argument("--extra-class", action="append", default=[], help="add a class by name (repeatable)")
+    p.add_argument("--out", type=Path, help="output folder: one subfolder per class, plus _uncertain")
+    p.add_argument("--move", action="store_true", help="move the images instead of copying (undo with --undo)")
+    p.add_argument("--threshold", type=float, default=0.0,
+                   help="top confidence below this goes to _uncertain (0..1, default 0)")
+    p.add_argument("--csv", type=Path, help="write a CSV report here")
+    p.add_argument("--json", type=Path, help="write a JSON report here")
+    p.add_argument("--keep-structure", action="store_true",
+                   help="keep the source subfolders below each class folder")
+    p.add_argument("--skip-existing", action="store_true",
+                   help="skip files whose name is taken in the output folder (default: rename with ' (1)')")
+    p.add_argument("--no-recursive", action="store_true", help="do not descend into subfolders")
+    p.add_argument("--top-k", type=int, default=3, help="probabilities to report per image")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--undo", type=Path, metavar="JOURNAL",
+                   help="undo a labeling run from its journal (rmadapter-journal-*.json in the output folder)")
+    add_backbone_args(p, None)
+    p.set_defaults(handler=run_label_command)
+    return p
+
+
+class _LabelProgress:
+    """Adds speed and time left to labeling progress; passes other events to the CLI's printer."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.last = 0.0
+
+    def _say(self, text: str) -> None:
+        self.progress._say(text)
+
+    def __call__(self, ev: Any) -> None:
+        from .core.events import LabelProgressEvent
+
+        if isinstance(ev, LabelProgressEvent):
+            now = time.monotonic()
+            if now - self.last >= 1.0 or ev.done == ev.total:
+                self.last = now
+                eta = f", {_fmt_eta(ev.eta_s)} left" if ev.eta_s is not None and ev.done < ev.total else ""
+                extra = f", {ev.cached} from cache" if ev.cached else ""
+                self._say(f"{ev.phase}: {ev.done}/{ev.total} ({ev.images_per_s:.1f} images/s{eta}"
+                          f"{extra}, {ev.errors} unreadable)")
+        else:
+            self.progress(ev)
+
+
+def _fmt_eta(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
+
+
+def _undo(args, progress) -> int:
+    from .core.labeling import undo
+
+    result = undo(args.undo)
+    for path, why in result.left:
+        progress._say(f"warning: {path}: {why}")
+    print(json.dumps({"restored": result.restored, "removed": result.removed, "left": len(result.left)}))
+    return 0 if not result.left else 1
+
+
+def _check_args(args) -> None:
+    if args.undo is not None:
+        if args.sources:
+            raise SystemExit("error: --undo takes a journal file only, no SRC")
+        return
+    if not args.sources:
+        raise SystemExit("error: give at least one image folder or file (SRC), or --undo JOURNAL")
+    if args.out is None and args.csv is None and args.json is None:
+        raise SystemExit("error: nothing to write: give --out DIR and/or --csv FILE / --json FILE")
+    if args.move and args.out is None:
+        raise SystemExit("error: --move needs --out DIR")
+    if not 0.0 <= args.threshold <= 1.0:
+        raise SystemExit(f"error: --threshold must be between 0 and 1, got {args.threshold}")
+    if args.top_k < 1 or args.batch_size < 1:
+        raise SystemExit("error: --top-k and --batch-size must be at least 1")
+    if args.adapter is None and len(args.classes + args.extra_class) < 2:
+        raise SystemExit("error: give --adapter FILE, or at least two class names with --class")
+
+
+def run_label_command(args, progress) -> int:
+    """Handler of ``rmadapter label``; returns the exit status."""
+    _check_args(args)
+    if args.undo is not None:
+        return _undo(args, progress)
+
+    from .cli import _load_backbone, _StopFlag
+    from .core.inference import Classifier
+    from .core.label_job import run_labeling
+    from .core.labeling import apply_plan, plan_labeling, write_csv, write_json
+
+    events = _LabelProgress(progress)
+    with _StopFlag() as stop:
+        if args.adapter:
+            clf = Classifier.from_file(args.adapter, extra_classes=args.extra_class, device=args.device,
+                                       weights=args.weights, model_config=args.model_config,
+                                       on_event=events, should_stop=stop)
+        else:
+            backbone = _load_backbone(args, events, stop)
+            clf = Classifier(backbone, None, list(dict.fromkeys(args.classes + args.extra_class)))
+        with clf:
+            run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
+                               on_event=events, should_stop=stop)
+    results = run.results(top_k=args.top_k)
+    for r in results:
+        if r.error:
+            progress._say(f"warning: skipped {r.path}: {r.error}")
+    mode = "none" if args.out is None or run.stopped else ("move" if args.move else "copy")
+    plan = plan_labeling(results, threshold=args.threshold, out_dir=args.out, mode=mode,
+                         keep_structure=args.keep_structure, source_roots=args.sources,
+                         on_clash="skip" if args.skip_existing else "rename", class_names=run.class_names)
+    journal = None
+    if mode != "none":
+        with _StopFlag() as stop:
+            journal = apply_plan(plan, on_event=events, should_stop=stop)
+        for path, why in journal.failed:
+            progress._say(f"warning: {path}: {why}")
+    meta = {"classes": run.class_names, "adapter": str(args.adapter) if args.adapter else None,
+            "stopped": run.stopped, "journal": str(journal.path) if journal and journal.path else None}
+    if args.csv:
+        write_csv(args.csv, results, plan)
+        progress._say(f"wrote {len(results)} rows to {args.csv}")
+    if args.json:
+        write_json(args.json, results, plan, meta)
+        progress._say(f"wrote {args.json}")
+    summary = {"images": len(run), "labeled": sum(r.error is None for r in results), "errors": plan.n_errors,
+               "counts": plan.counts, "renamed": plan.n_renamed, "skipped": plan.n_skipped,
+               "from_cache": run.from_cache, "seconds": round(run.seconds, 2), **meta}
+    if journal is not None:
+        summary.update({"written": journal.done, "failed": len(journal.failed), "mode": mode})
+    print(json.dumps(summary))
+    if run.stopped:
+        print(f"stopped after {run.n_done} of {len(run)} images; no files were copied or moved. "
+              "Run the same command again to resume (labeled images are cached).", file=sys.stderr)
+        return 130
+    if journal is not None and journal.stopped:
+        print(f"stopped after {journal.done} files; undo with: rmadapter label --undo {journal.path}",
+              file=sys.stderr)
+        return 130
+    if journal is not None and journal.path and mode == "move":
+        progress._say(f"to undo: rmadapter label --undo {journal.path}")
+    return 0 if summary["labeled"] else 1

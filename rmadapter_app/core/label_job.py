@@ -1,0 +1,356 @@
+"""Labeling a folder: list images, decode on a prefetch thread, embed in batches, cache, score.
+
+:func:`run_labeling` overlaps image reading, hashing, decoding and preprocessing (a producer
+thread with a small decode pool) with the model (this thread), stores every adapted embedding
+in an :class:`~.embedding_cache.EmbeddingCache` keyed by the image's content hash, and returns
+a :class:`LabelRun`: per-image probabilities over the classes, or the reason a file could not
+be read. Images already in the cache skip decoding and the encoder, so an interrupted run
+resumes where it stopped. :func:`rescore` recomputes probabilities for new or renamed classes
+from the cache alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .embedding_cache import EmbeddingCache, classifier_identity
+from .errors import ImageLoadError, RMAdapterError
+from .events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
+from .images import iter_image_files, load_rgb
+from .labeling import LabelResult
+
+logger = logging.getLogger(__name__)
+
+PHASE = "Labeling"
+
+
+@dataclass
+class LabelRun:
+    """The outcome of :func:`run_labeling`: one row per listed file, in listing order.
+
+    ``probs[i]`` holds class probabilities (NaN until image i is scored); ``done[i]`` is True once
+    image i was scored or failed; a stopped run has some rows not done. ``errors[i]`` is the reason
+    file i was skipped.
+    """
+
+    sources: list[Path]
+    paths: list[Path]
+    keys: list[str | None]
+    errors: list[str | None]
+    done: np.ndarray
+    probs: np.ndarray
+    class_names: list[str]
+    identity: tuple[str, str]
+    cache_folder: Path | None = None
+    stopped: bool = False
+    seconds: float = 0.0
+    encoded: int = 0           # images that went through the image encoder
+    from_cache: int = 0        # images whose embeddings came from the cache
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @property
+    def n_done(self) -> int:
+        return int(self.done.sum())
+
+    @property
+    def n_errors(self) -> int:
+        return sum(1 for e, d in zip(self.errors, self.done) if d and e)
+
+    def scored(self) -> np.ndarray:
+        """Indices of images that have probabilities."""
+        return np.flatnonzero(self.done & ~np.isnan(self.probs).any(axis=1)) if len(self) else np.zeros(0, int)
+
+    def top(self) -> tuple[np.ndarray, np.ndarray]:
+        """Top class index and top probability per row (-1 / NaN where not scored)."""
+        idx = np.full(len(self), -1, dtype=np.int64)
+        conf = np.full(len(self), np.nan, dtype=np.float32)
+        ok = self.scored()
+        if len(ok) and len(self.class_names):
+            p = self.probs[ok]
+            idx[ok] = p.argmax(axis=1)
+            conf[ok] = p.max(axis=1)
+        return idx, conf
+
+    def results(self, top_k: int = 3) -> list[LabelResult]:
+        """The finished rows as :class:`~.labeling.LabelResult` (rows a stop never reached are left out)."""
+        k = max(1, min(int(top_k), len(self.class_names)))
+        out = []
+        for i in range(len(self)):
+            if not self.done[i]:
+                continue
+            if self.errors[i] or np.isnan(self.probs[i]).any():
+                out.append(LabelResult(self.paths[i], None, 0.0, [], self.errors[i] or "not scored", self.keys[i]))
+                continue
+            p = self.probs[i]
+            order = np.argsort(-p, kind="stable")[:k]
+            top = [(self.class_names[j], float(p[j])) for j in order]
+            out.append(LabelResult(self.paths[i], top[0][0], top[0][1], top, None, self.keys[i]))
+        return out
+
+
+@dataclass
+class _Item:
+    index: int
+    key: str | None = None
+    error: str | None = None
+    cached: bool = False
+    tensor: torch.Tensor | None = None
+
+
+def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Item:
+    """Read, hash and (unless cached) decode + preprocess one file; errors become reasons."""
+    item = _Item(index)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        item.error = f"{path.name}: cannot be read ({exc.strerror or exc})"
+        return item
+    if not data:
+        item.error = f"{path.name}: the file is empty (0 bytes)"
+        return item
+    item.key = hashlib.sha256(data).hexdigest()
+    del data
+    if cache.contains(item.key):
+        item.cached = True
+        return item
+    try:
+        item.tensor = preprocess(load_rgb(path))
+    except ImageLoadError as exc:
+        item.error = str(exc)
+    except Exception as exc:  # a preprocessing failure on one odd image must not end the run
+        item.error = f"{path.name}: could not be prepared ({type(exc).__name__}: {exc})"
+    return item
+
+
+def _producer(todo: list[int], paths: list[Path], cache: EmbeddingCache, preprocess, batch_size: int,
+              workers: int, out: queue.Queue, stop: threading.Event) -> None:
+    """Fill ``out`` with lists of loaded items, one list per batch, then None."""
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="label-decode") as pool:
+            for start in range(0, len(todo), batch_size):
+                if stop.is_set():
+                    break
+                chunk = todo[start:start + batch_size]
+                items = list(pool.map(lambda i: _load_one(i, paths[i], cache, preprocess), chunk))
+                while not stop.is_set():
+                    try:
+                        out.put(items, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+    except BaseException as exc:  # handed to the model thread, which raises it
+        out.put(exc)
+        return
+    out.put(None)
+
+
+def _list_sources(sources: Sequence[Path | str], recursive: bool) -> tuple[list[Path], list[str | None]]:
+    problems = []
+    seen: set[Path] = set()
+    paths: list[Path] = []
+    errors: list[str | None] = []
+    for p in iter_image_files(sources, recursive=recursive, problems=problems):
+        key = Path(os.path.abspath(p))
+        if key in seen:
+            continue
+        seen.add(key)
+        paths.append(Path(p))
+        errors.append(None)
+    for prob in problems:
+        paths.append(Path(prob.path))
+        errors.append(f"{Path(prob.path).name}: {prob.reason}")
+    return paths, errors
+
+
+def _scores(classifier, emb: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return classifier.probabilities(torch.from_numpy(np.ascontiguousarray(emb))).cpu().numpy()
+
+
+class _Speed:
+    """Images per second over the last few batches (the first batch, with warm-up, soon drops out)."""
+
+    def __init__(self, window: int = 20):
+        self.marks: deque[tuple[float, int]] = deque(maxlen=window)
+
+    def add(self, t: float, done: int) -> None:
+        self.marks.append((t, done))
+
+    def rate(self) -> float:
+        if len(self.marks) < 2:
+            return 0.0
+        (t0, n0), (t1, n1) = self.marks[0], self.marks[-1]
+        return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+_STOPPED = object()
+
+
+def _next_batch(q: queue.Queue, should_stop: StopHook):
+    """The next batch from the prefetch queue, or _STOPPED as soon as a stop is asked for."""
+    while True:
+        if should_stop():
+            return _STOPPED
+        try:
+            return q.get(timeout=0.05)
+        except queue.Empty:
+            continue
+
+
+def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool = True, batch_size: int = 32,
+                 cache: EmbeddingCache | None = None, on_event: EventHook | None = None,
+                 should_stop: StopHook | None = None, workers: int | None = None,
+                 prefetch_batches: int = 2) -> LabelRun:
+    """Label every image under ``sources`` with ``classifier`` (see module docstring).
+
+    Stops before the next batch when ``should_stop()`` is True and returns the rows done so far
+    (``LabelRun.stopped``); their embeddings are already in the cache, so a later run resumes.
+
+    Raises:
+        RMAdapterError: the sources hold no image files at all.
+    """
+    on_event = on_event or no_event
+    should_stop = should_stop or never_stop
+    batch_size = max(1, int(batch_size))
+    t_start = time.perf_counter()
+    cache = cache if cache is not None else EmbeddingCache.for_classifier(classifier)
+    identity = classifier_identity(classifier)
+    if tuple(cache.identity) != tuple(identity):
+        raise ValueError("the embedding cache belongs to another backbone or adapter")
+    src_list = [Path(s) for s in sources]
+    paths, errors = _list_sources(src_list, recursive)
+    if not any(e is None for e in errors):
+        detail = f" ({errors[0]})" if errors else ""
+        raise RMAdapterError(f"No image files found in the given folders or files{detail}.")
+    n, c = len(paths), len(classifier.class_names)
+    run = LabelRun(src_list, paths, [None] * n, list(errors), np.zeros(n, dtype=bool),
+                   np.full((n, c), np.nan, dtype=np.float32), list(classifier.class_names), identity,
+                   cache.folder)
+    for i, e in enumerate(errors):
+        if e is not None:
+            run.done[i] = True
+    todo = [i for i in range(n) if errors[i] is None]
+    workers = workers or max(1, min(4, (os.cpu_count() or 2) - 1))
+    on_event(StatusEvent(f"Labeling {len(todo)} images ({sum(e is not None for e in errors)} skipped while listing)"))
+
+    q: queue.Queue = queue.Queue(maxsize=max(1, prefetch_batches))
+    stop = threading.Event()
+    thread = threading.Thread(target=_producer, name="label-prefetch", daemon=True,
+                              args=(todo, paths, cache, classifier.backbone.preprocess, batch_size,
+                                    workers, q, stop))
+    speed = _Speed()
+    done_count = run.n_done
+    t_encode = 0.0
+    thread.start()
+    speed.add(time.perf_counter(), done_count)
+    try:
+        while True:
+            got = _next_batch(q, should_stop)
+            if got is _STOPPED:
+                run.stopped = True
+                break
+            if got is None:
+                break
+            if isinstance(got, BaseException):
+                raise got
+            items: list[_Item] = got
+            fresh = [it for it in items if it.tensor is not None]
+            cached = [it for it in items if it.cached]
+            for it in items:
+                run.keys[it.index] = it.key
+                if it.error:
+                    run.errors[it.index] = it.error
+            if fresh:
+                t0 = time.perf_counter()
+                emb = classifier.embed(torch.stack([it.tensor for it in fresh])).cpu().numpy()
+                t_encode += time.perf_counter() - t0
+                cache.put([it.key for it in fresh], emb)
+                run.probs[[it.index for it in fresh]] = _scores(classifier, emb)
+                run.encoded += len(fresh)
+            if cached:
+                emb, found = cache.get_many([it.key for it in cached])
+                hit = [it.index for it, f in zip(cached, found) if f]
+                if hit:
+                    run.probs[hit] = _scores(classifier, emb[found])
+                for it, f in zip(cached, found):
+                    if not f:
+                        run.errors[it.index] = "embedding missing from the cache; run again"
+                run.from_cache += len(hit)
+            for it in items:
+                run.done[it.index] = True
+            done_count += len(items)
+            now = time.perf_counter()
+            speed.add(now, done_count)
+            rate = speed.rate()
+            remaining = n - done_count
+            on_event(LabelProgressEvent(PHASE, done_count, n, images_per_s=rate,
+                                        eta_s=(remaining / rate) if rate > 0 else None,
+                                        errors=run.n_errors, cached=run.from_cache))
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+        cache.flush()
+    run.seconds = time.perf_counter() - t_start
+    run.stats = {"encode_seconds": t_encode, "images_per_s": (run.n_done / run.seconds) if run.seconds else 0.0}
+    return run
+
+
+def rescore(run: LabelRun, classifier=None, *, text_features: torch.Tensor | None = None,
+            class_names: Sequence[str] | None = None, logit_scale: float | None = None,
+            cache: EmbeddingCache | None = None, block: int = 4096) -> LabelRun:
+    """Probabilities for a new class list from cached embeddings only (the image encoder never runs).
+
+    Pass a classifier (after ``set_classes``/``add_classes``) or ``text_features`` [C, E] with
+    ``class_names`` and ``logit_scale``. Returns a new :class:`LabelRun`; rows whose embedding is
+    no longer cached become not done (run labeling again to fill them).
+
+    Raises:
+        ValueError: the classifier's backbone or adapter differs from the run's.
+    """
+    if classifier is not None:
+        if classifier_identity(classifier) != tuple(run.identity):
+            raise ValueError("This classifier uses another backbone or adapter than the labeling run; "
+                             "run labeling again instead of re-scoring.")
+        text_features = classifier.text_features
+        class_names = classifier.class_names
+        logit_scale = float(classifier.backbone.logit_scale)
+    if text_features is None or class_names is None or logit_scale is None:
+        raise ValueError("rescore needs a classifier, or text_features + class_names + logit_scale")
+    tf = text_features.detach().float().cpu()
+    if cache is None:
+        cache = EmbeddingCache(run.identity, root=run.cache_folder.parent if run.cache_folder else None)
+    n = len(run)
+    probs = np.full((n, len(class_names)), np.nan, dtype=np.float32)
+    done = run.done.copy()
+    want = [i for i in range(n) if run.done[i] and not run.errors[i] and run.keys[i]]
+    for s in range(0, len(want), block):
+        idx = want[s:s + block]
+        emb, found = cache.get_many([run.keys[i] for i in idx])
+        if found.any():
+            logits = logit_scale * torch.from_numpy(emb[found]) @ tf.t()
+            probs[np.asarray(idx)[found]] = logits.softmax(-1).numpy()
+        for i, f in zip(idx, found):
+            if not f:
+                done[i] = False
+    return replace(run, probs=probs, done=done, class_names=list(class_names), keys=list(run.keys),
+                   errors=list(run.errors))
