@@ -76,6 +76,7 @@ class TrainJob:
     project_name: str
     template: str = DEFAULT_TEMPLATE
     steps: collections.deque = field(default_factory=collections.deque)  # every StepEvent, for the plot
+    n_steps: int = 0                 # steps run so far (written by the worker only)
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
@@ -83,6 +84,7 @@ class TrainJob:
 
         def hook(ev):
             if type(ev).__name__ == "StepEvent":
+                self.n_steps += 1
                 self.steps.append(ev)          # deque.append is thread-safe; the GUI drains it
             on_event(ev)
 

@@ -50,3 +50,82 @@ def test_train_to_the_end_fills_plots_and_autosaves(qtbot, app_state, train_page
     # the buttons are back; the settings were stored in the project
     assert page.train_button.isEnabled() and not page.stop_button.isEnabled()
     assert app_state.project.settings["train"]["epochs"] == 2
+
+
+def test_stop_mid_run_keeps_and_saves_partial_adapter(qtbot, app_state, train_page, no_dialogs):
+    from rmadapter_app.core.adapter_file import read_adapter_header
+    from rmadapter_app.gui.try_view import TryPage
+
+    page = train_page
+    page.settings.epochs.setValue(500)           # far longer than the test waits
+    try_page = TryPage(app_state)
+    qtbot.addWidget(try_page)
+    assert page.start_training()
+    qtbot.waitUntil(lambda: page._job.n_steps >= 1, timeout=120000)
+    # while training runs, another job is refused and the page says why
+    assert not try_page.classify_file(app_state.project.training_data()[0][0][0])
+    assert "Busy" in try_page.status_label.text()
+    steps_when_stopped = page._job.n_steps
+    with qtbot.waitSignal(app_state.resultChanged, timeout=60000):
+        page.stop_training()
+        assert not page.stop_button.isEnabled()
+    assert app_state.jobs.wait_idle(30000)
+    result = app_state.result
+    assert result.stopped_early
+    m = result.metrics
+    assert m["steps"] <= steps_when_stopped + 1          # stopped within one step
+    assert m["steps"] < m["planned_steps"]
+    assert "Stopped after" in page.phase_label.text() and "partial" in page.phase_label.text()
+    assert no_dialogs["errors"] == []
+    path = app_state.adapter_path
+    assert path is not None and path.exists() and "partial" in path.name
+    header = read_adapter_header(path)
+    assert header.train["stopped_early"] is True
+    assert header.metrics["steps"] == m["steps"]
+
+
+def test_missing_weights_offers_download_or_import(qtbot, app_state, train_page, no_dialogs, monkeypatch, tmp_path):
+    from rmadapter_app.gui import dialogs
+    from rmadapter_app.gui.state import BackboneSpec
+
+    app_state.set_backbone_spec(BackboneSpec("ViT-B-32", "openai"))
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_missing_weights", lambda parent, message: asked.append(message) or None)
+    assert not train_page.start_training()                 # cancelled: nothing starts, nothing downloads
+    assert len(asked) == 1 and "ViT-B-32" in asked[0] and "import" in asked[0]
+    assert not app_state.jobs.busy()
+    # "Import weights file…" with a file that is not a checkpoint: a clear error, no crash, nothing cached
+    bad = tmp_path / "not-weights.safetensors"
+    bad.write_bytes(b"garbage")
+    monkeypatch.setattr(dialogs, "ask_missing_weights", lambda parent, message: dialogs.IMPORT)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: bad)
+    assert not train_page.start_training()
+    assert app_state.jobs.wait_idle(60000)
+    assert len(no_dialogs["errors"]) == 1
+    title, message = no_dialogs["errors"][0]
+    assert "not-weights.safetensors" in message
+    from rmadapter_app.core.weights import cached_weights
+    assert cached_weights("ViT-B-32", "openai") is None
+
+
+def test_import_weights_file_then_train_offline(qtbot, app_state, train_page, no_dialogs, monkeypatch, tmp_path,
+                                                tiny_backbone):
+    """Weights not on disk, no network: importing a local checkpoint files it in the cache and training runs."""
+    from safetensors.torch import save_file
+
+    from rmadapter_app.core.weights import cached_weights
+    from rmadapter_app.gui import dialogs
+    from rmadapter_app.gui.state import BackboneSpec
+
+    ckpt = tmp_path / "my-tiny.safetensors"
+    save_file({k: v.contiguous() for k, v in tiny_backbone.model.state_dict().items()}, str(ckpt))
+    app_state.set_backbone_spec(BackboneSpec("tiny-vit", "openai"))   # as if it were a downloadable model
+    monkeypatch.setattr(dialogs, "ask_missing_weights", lambda parent, message: dialogs.IMPORT)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: ckpt)
+    with qtbot.waitSignal(app_state.resultChanged, timeout=120000):
+        assert not train_page.start_training()          # the import job runs first, then training starts
+    assert app_state.jobs.wait_idle(30000)
+    assert no_dialogs["errors"] == []
+    assert cached_weights("tiny-vit", "openai") is not None
+    assert app_state.result is not None and not app_state.result.stopped_early
+    assert "Weights imported" in train_page.log.toPlainText()
