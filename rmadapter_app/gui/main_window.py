@@ -1,0 +1,393 @@
+"""The main window: a sidebar of pages, menus with shortcuts, a status bar. No ML logic here.
+
+The window owns the :class:`AppState` the pages share and the one :class:`JobRunner`. Pages are
+built from their modules by name; menu actions call page methods when the page has them
+(``start_training``, ``stop_training``, ``save_adapter``, ``load_adapter``, ``paste``).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QStyle, QWidget)
+
+from rmadapter_app import __version__
+from rmadapter_app.core import paths, recent
+from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.project import Project
+
+from . import errors
+from .jobs import JobRunner
+from .project_view import ProjectPage, ask_folder, ask_text
+from .state import AppState
+
+logger = logging.getLogger(__name__)
+
+# (key, module, class, title, standard icon)
+PAGES = [
+    ("project", "project_view", "ProjectPage", "Project", QStyle.StandardPixmap.SP_DirIcon),
+    ("train", "train_view", "TrainPage", "Train", QStyle.StandardPixmap.SP_MediaPlay),
+    ("results", "results_view", "ResultsPage", "Results", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    ("try", "try_view", "TryPage", "Try it", QStyle.StandardPixmap.SP_DialogApplyButton),
+    ("label", "label_view", "LabelPage", "Label", QStyle.StandardPixmap.SP_DirOpenIcon),
+]
+
+
+def ask_stop_job(parent: QWidget, job_name: str) -> bool:
+    """Closing while a job runs: True when the user agrees to stop it (tests replace this)."""
+    answer = QMessageBox.question(
+        parent, parent.tr("A job is running"),
+        parent.tr("“{0}” is still running. Stop it and quit?").format(job_name),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _build_page(key: str, module: str, cls_name: str, state: AppState) -> QWidget:
+    """Build a page. A page module not in this build yet gets a placeholder label (integration drops this)."""
+    if key == "project":
+        return ProjectPage(state)
+    full = f"rmadapter_app.gui.{module}"
+    try:
+        mod = importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name != full:
+            raise
+        logger.warning("page module %s is missing; showing a placeholder", full)
+        label = QLabel(QApplication.translate("MainWindow", "This page is not part of this build."))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+    return getattr(mod, cls_name)(state)
+
+
+class _DeviceProbe(QObject):
+    """Finds the compute device on a plain thread (importing torch takes seconds); emits ``found``."""
+
+    found = Signal(str)
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="device-probe", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            from rmadapter_app.core.device import resolve_device
+            info = resolve_device("auto")
+            text = info.description
+        except Exception as exc:  # a broken torch install must not stop the window
+            logger.warning("device probe failed: %s", exc)
+            text = "unknown"
+        try:
+            self.found.emit(text)
+        except RuntimeError:
+            pass
+
+
+class MainWindow(QMainWindow):
+    """Sidebar + stacked pages; owns ``state`` (AppState) and ``state.jobs`` (JobRunner)."""
+
+    def __init__(self, parent: QWidget | None = None, *, restore_last: bool = True, probe_device: bool = True):
+        super().__init__(parent)
+        self.state = AppState(self)
+        self.state.jobs = JobRunner(self)
+        self.setWindowTitle(self.tr("RMAdapter Studio"))
+        self.resize(1180, 760)
+        self.pages: dict[str, QWidget] = {}
+        self.sidebar = QListWidget(self)
+        self.sidebar.setIconSize(QSize(24, 24))
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setToolTip(self.tr("Switch pages (Ctrl+1 … Ctrl+5)"))
+        self.stack = QStackedWidget(self)
+        for key, module, cls_name, title, icon in PAGES:
+            page = _build_page(key, module, cls_name, self.state)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(icon), self.tr(title))
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.device_label = QLabel(self.tr("Device: checking…"), self)
+        self.device_label.setToolTip(self.tr("Where training and classifying run"))
+        self.statusBar().addPermanentWidget(self.device_label)
+        self._build_menus()
+        self.state.message.connect(self._on_state_message)
+        self.state.projectChanged.connect(self._on_state_project_changed)
+        self.state.projectEdited.connect(self._update_undo)
+        self.state.jobs.busyChanged.connect(self._on_jobs_busy_changed)
+        self._probe = None
+        if probe_device:
+            self._probe = _DeviceProbe()
+            self._probe.found.connect(self._on_probe_found)
+            self._probe.start()
+        if restore_last:
+            self.reopen_last()
+        self._update_undo()
+
+    @property
+    def project_page(self) -> ProjectPage:
+        return self.pages["project"]
+
+    # ---------------------------------------------------------------- menus
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu(self.tr("&File"))
+        self._action(m, self.tr("&New project…"), self.new_project, QKeySequence.StandardKey.New,
+                     self.tr("Create an empty project folder"))
+        self._action(m, self.tr("&Open project…"), self.open_project_dialog, QKeySequence.StandardKey.Open,
+                     self.tr("Open a project folder"))
+        self.recent_menu = m.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.triggered.connect(self._on_recent_menu_triggered)
+        self._action(m, self.tr("&Import folder of class folders…"), self.import_folder, "Ctrl+I",
+                     self.tr("Create one class per subfolder, with its images"))
+        self._action(m, self.tr("Show project &folder"), self.show_project_folder, None,
+                     self.tr("Open the project folder in the file manager"))
+        m.addSeparator()
+        self._action(m, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        m = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = self._action(m, self.tr("&Undo"), self.undo, QKeySequence.StandardKey.Undo)
+        self._action(m, self.tr("Add &class"), self.add_class, "Ctrl+Shift+N", self.tr("Type a new class name"))
+        self._action(m, self.tr("&Paste images"), self.paste, QKeySequence.StandardKey.Paste,
+                     self.tr("Paste an image or image files into the selected class"))
+        m = self.menuBar().addMenu(self.tr("&Model"))
+        self._action(m, self.tr("&Train"), self.start_training, "Ctrl+Return", self.tr("Train on the project"))
+        self._action(m, self.tr("&Stop"), self.stop, "Esc", self.tr("Stop the running job; partial results are kept"))
+        m.addSeparator()
+        self._action(m, self.tr("&Save adapter…"), self.save_adapter, QKeySequence.StandardKey.Save)
+        self._action(m, self.tr("&Open adapter…"), self.load_adapter, "Ctrl+Shift+O")
+        m = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(m, self.tr("&About RMAdapter Studio"), self.about)
+        self._action(m, self.tr("Open &log folder"), self.open_log_folder)
+        for i in range(len(PAGES)):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.setData(i)
+            act.triggered.connect(self._on_page_shortcut)
+            self.addAction(act)
+
+    # ---------------------------------------------------------------- projects
+    def set_project(self, project: Project) -> None:
+        self.state.set_project(project)
+
+    def open_project(self, folder: Path) -> bool:
+        if not self._check_idle():
+            return False
+        try:
+            project = Project.open(Path(folder))
+        except RMAdapterError as exc:
+            errors.show_error(self, self.tr("Could not open the project"), str(exc))
+            return False
+        self.set_project(project)
+        if project.missing:
+            self.state.message.emit(self.tr("%n image file(s) are missing from the project folder; "
+                                             "see Problems.", "", len(project.missing)))
+        return True
+
+    def reopen_last(self) -> bool:
+        """Open the most recent project that still opens (quietly: a failure is only a status message)."""
+        for folder in recent.recent_projects()[:1]:
+            try:
+                self.set_project(Project.open(folder))
+                return True
+            except RMAdapterError as exc:
+                logger.warning("could not reopen %s: %s", folder, exc)
+                self.state.message.emit(self.tr("Could not reopen the last project: {0}").format(exc))
+        return False
+
+    @Slot()
+    def new_project(self) -> None:
+        if not self._check_idle():
+            return
+        name = ask_text(self, self.tr("New project"), self.tr("Project name:"), self.tr("My classifier"))
+        if not name or not name.strip():
+            return
+        try:
+            project = Project.create(name.strip())
+        except RMAdapterError as exc:
+            errors.show_error(self, self.tr("Could not create the project"), str(exc))
+            return
+        self.set_project(project)
+        self.sidebar.setCurrentRow(0)
+        self.project_page.focus_new_class()
+
+    @Slot()
+    def open_project_dialog(self) -> None:
+        folder = ask_folder(self, self.tr("Open project folder"))
+        if folder is not None:
+            self.open_project(folder)
+
+    @Slot()
+    def import_folder(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.project_page.import_folder_dialog()
+
+    @Slot()
+    def show_project_folder(self) -> None:
+        if self.state.project is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.state.project.folder)))
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        items = recent.recent_projects()
+        for folder in items:
+            action = self.recent_menu.addAction(folder.name)
+            action.setToolTip(str(folder))
+            action.setStatusTip(str(folder))
+            action.setData(str(folder))
+        if not items:
+            self.recent_menu.addAction(self.tr("(no recent projects)")).setEnabled(False)
+
+    @Slot(QAction)
+    def _on_recent_menu_triggered(self, action: QAction) -> None:
+        if action.data():
+            self.open_project(Path(action.data()))
+
+    # ---------------------------------------------------------------- edit / model actions
+    @Slot()
+    def undo(self) -> None:
+        self.project_page.undo()
+
+    @Slot()
+    def add_class(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.project_page.focus_new_class()
+
+    @Slot()
+    def paste(self) -> None:
+        page = self.stack.currentWidget()
+        target = page if hasattr(page, "paste") else self.project_page
+        target.paste()
+
+    def _page_call(self, method: str, preferred: str | None = None, show: bool = True):
+        """Call ``method`` on the preferred page (or the first page having it); None when none has it."""
+        order = [preferred] if preferred else []
+        order += [k for k in self.pages if k != preferred]
+        for key in order:
+            page = self.pages.get(key)
+            if page is not None and hasattr(page, method):
+                if show:
+                    self.sidebar.setCurrentRow(list(self.pages).index(key))
+                return getattr(page, method)()
+        self.state.message.emit(self.tr("That is not available in this build."))
+        return None
+
+    @Slot()
+    def start_training(self) -> None:
+        self._page_call("start_training", "train")
+
+    @Slot()
+    def stop(self) -> None:
+        page = self.pages.get("train")
+        if page is not None and hasattr(page, "stop_training"):
+            page.stop_training()
+        if self.state.jobs.busy():
+            self.state.jobs.stop()
+            self.state.message.emit(self.tr("Stopping…"))
+
+    @Slot()
+    def save_adapter(self) -> None:
+        self._page_call("save_adapter", "results")
+
+    @Slot()
+    def load_adapter(self) -> None:
+        self._page_call("load_adapter", "results")
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About RMAdapter Studio"), self.tr(
+            "<b>RMAdapter Studio</b> {0}<br>Build an image classifier from a few pictures per class: "
+            "RMAdapter on a frozen CLIP, on your own computer.").format(__version__))
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
+
+    # ---------------------------------------------------------------- slots
+    @Slot(str)
+    def _on_state_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    @Slot(str)
+    def _on_probe_found(self, text: str) -> None:
+        self.device_label.setText(self.tr("Device: {0}").format(text))
+
+    @Slot()
+    def _on_state_project_changed(self) -> None:
+        project = self.state.project
+        if project is None:
+            self.setWindowTitle(self.tr("RMAdapter Studio"))
+        else:
+            self.setWindowTitle(self.tr("{0} — RMAdapter Studio").format(project.name))
+            self.setWindowFilePath(str(project.folder))
+            recent.add_recent(project.folder)
+            self.state.message.emit(self.tr("Project folder: {0}").format(project.folder))
+        self._update_undo()
+
+    @Slot()
+    def _update_undo(self) -> None:
+        project = self.state.project
+        what = project.undo_description() if project is not None and hasattr(project, "undo_description") else None
+        self.undo_action.setEnabled(bool(what))
+        self.undo_action.setText(self.tr("&Undo {0}").format(what) if what else self.tr("&Undo"))
+
+    @Slot(bool)
+    def _on_jobs_busy_changed(self, busy: bool) -> None:
+        name = self.state.jobs.current()
+        if busy and name:
+            self.statusBar().showMessage(self.tr("Running: {0}").format(name))
+
+    @Slot()
+    def _on_page_shortcut(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.sidebar.setCurrentRow(int(action.data()))
+
+    def _check_idle(self) -> bool:
+        if self.state.jobs.busy():
+            self.state.message.emit(self.tr("Wait until “{0}” has finished (or stop it with Esc).")
+                                    .format(self.state.jobs.current()))
+            return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        jobs = self.state.jobs
+        if jobs.busy():
+            if not ask_stop_job(self, jobs.current() or ""):
+                event.ignore()
+                return
+            jobs.stop()
+            self.statusBar().showMessage(self.tr("Stopping…"))
+            if not jobs.wait_idle(60000):
+                logger.warning("job %r did not stop within 60 s; closing anyway", jobs.current())
+        self.project_page.thumbs.clear()
+        self.project_page.thumbs.wait(5000)
+        event.accept()
+
+
+def window_icon() -> QIcon:
+    """The app icon, from the package assets or the source tree's resources folder."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "assets" / "app.png", here.parent / "resources" / "icons" / "app.png"):
+        if candidate.is_file():
+            return QIcon(str(candidate))
+    return QIcon()

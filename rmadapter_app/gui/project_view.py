@@ -1,0 +1,514 @@
+"""The Project page: classes on the left, the selected class's images on the right.
+
+Every way of adding images (drop, file dialog, paste, menu import) ends in :meth:`ProjectPage.add_paths`
+or :meth:`ProjectPage.drop_paths`, which tests call directly. Small adds run at once; larger ones run
+through ``state.jobs`` so the window stays responsive. Every edit emits ``state.projectEdited``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QWidget
+
+from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.events import ProgressEvent, StatusEvent, never_stop, no_event
+from rmadapter_app.core.project import AddResult, Project
+
+from . import errors
+from .project_drop import plan_drop, run_drop_plan
+from .project_layout import build_project_page, update_header
+from .qt_models import ClassListModel, IdRole, ImageListModel, NameRole, PathRole
+from .thumbnails import THUMB_SIZE, ThumbnailCache
+from .widgets.drop_area import paths_from_mime
+
+logger = logging.getLogger(__name__)
+
+SYNC_LIMIT = 4      # up to this many single files are added on the GUI thread; more go to a job
+IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.jpe *.jfif *.bmp *.dib *.gif *.tif *.tiff *.webp *.ppm *.pgm "
+                "*.pbm *.pnm *.tga *.ico);;All files (*)")
+
+
+# ---------------------------------------------------------------- dialogs (tests replace these)
+def ask_image_files(parent: QWidget | None) -> list[Path]:
+    names, _ = QFileDialog.getOpenFileNames(parent, parent.tr("Add images") if parent else "Add images",
+                                            "", IMAGE_FILTER)
+    return [Path(n) for n in names]
+
+
+def ask_folder(parent: QWidget | None, title: str) -> Path | None:
+    name = QFileDialog.getExistingDirectory(parent, title)
+    return Path(name) if name else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+class ProjectPage(QWidget):
+    """Classes and their images. ``Page(state, parent=None)`` like every page.
+
+    Signals:
+        addFinished(object): an add ended (the core ``AddResult``, or None when it failed).
+    """
+
+    addFinished = Signal(object)
+
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self._current: str | None = None
+        self._adding = False
+        self.thumbs = ThumbnailCache(THUMB_SIZE, parent=self)
+        self.class_model = ClassListModel(self._project, rename=self.rename_class, parent=self)
+        self.image_model = ImageListModel(self._project, self.thumbs, self)
+        self._build_ui()
+        self.setAcceptDrops(True)
+        state.projectChanged.connect(self._on_state_project_changed)
+        state.projectEdited.connect(self._on_state_project_edited)
+        self._on_state_project_changed()
+
+    def _project(self) -> Project | None:
+        return self.state.project
+
+    # ---------------------------------------------------------------- layout
+    def _build_ui(self) -> None:
+        build_project_page(self)
+        self.new_class_edit.returnPressed.connect(self._on_new_class_return)
+        self.add_class_btn.clicked.connect(self._on_new_class_return)
+        self.class_view.selectionModel().currentChanged.connect(self._on_class_current_changed)
+        self.class_view.pathsDropped.connect(self._on_class_view_paths_dropped)
+        self.class_view.imagesDropped.connect(self._on_class_view_images_dropped)
+        self.class_view.customContextMenuRequested.connect(self._on_class_view_menu)
+        self.grid.pathsDropped.connect(self._on_grid_paths_dropped)
+        self.grid.customContextMenuRequested.connect(self._on_grid_menu)
+        self.grid.selectionModel().selectionChanged.connect(self._update_actions)
+        self.rename_btn.clicked.connect(self._on_rename_clicked)
+        self.remove_class_btn.clicked.connect(self.remove_selected_class)
+        self.desc_edit.editingFinished.connect(self._on_desc_edit_finished)
+        self.add_images_btn.clicked.connect(self.add_images_dialog)
+        self.paste_btn.clicked.connect(self.paste)
+        self.remove_images_btn.clicked.connect(self.remove_selected_images)
+        self.move_menu.aboutToShow.connect(self._fill_move_menu)
+        self.move_menu.triggered.connect(self._on_move_menu_triggered)
+        self.stop_btn.clicked.connect(self._on_stop_clicked)
+        self.grid.deletePressed.connect(self.remove_selected_images)
+        self.class_view.deletePressed.connect(self.remove_selected_class)
+
+    # ---------------------------------------------------------------- public API (menus, tests, drops)
+    def current_class(self) -> str | None:
+        return self._current
+
+    def select_class(self, name: str | None) -> None:
+        row = self.class_model.row_of(name) if name else -1
+        if row < 0 and self.class_model.rowCount() > 0 and name is None:
+            row = 0
+        if row >= 0:
+            self.class_view.setCurrentIndex(self.class_model.index(row))
+        else:
+            self._set_current(None)
+
+    def focus_new_class(self) -> None:
+        self.new_class_edit.setFocus()
+        self.new_class_edit.selectAll()
+
+    def ensure_project(self) -> Project | None:
+        """The open project, creating an "Untitled" one on first use."""
+        if self.state.project is None:
+            try:
+                self.state.set_project(Project.create_unique(self.tr("Untitled")))
+            except RMAdapterError as exc:
+                errors.show_error(self, self.tr("Could not create a project"), str(exc))
+                return None
+        return self.state.project
+
+    def add_class(self, name: str) -> bool:
+        if not self._can_edit():
+            return False
+        project = self.ensure_project()
+        if project is None:
+            return False
+        try:
+            entry = project.add_class(name)
+        except RMAdapterError as exc:
+            self._say(str(exc))
+            return False
+        self._edited()
+        self.select_class(entry.name)
+        self._say(self.tr("Added class “{0}”. Drop images onto it, or keep it as a zero-shot class.").format(entry.name))
+        return True
+
+    def rename_class(self, old: str, new: str) -> bool:
+        project = self._project()
+        if project is None or not self._can_edit():
+            return False
+        try:
+            project.rename_class(old, new)
+        except RMAdapterError as exc:
+            self._say(str(exc))
+            return False
+        self._current = project.get_class(new).name
+        self._edited()
+        return True
+
+    def remove_selected_class(self) -> None:
+        project, name = self._project(), self._current
+        if project is None or name is None or not self._can_edit():
+            return
+        try:
+            project.remove_class(name)
+        except RMAdapterError as exc:
+            errors.show_error(self, self.tr("Could not remove the class"), str(exc))
+            return
+        self._current = None
+        self._edited()
+        self._say(self.tr("Removed class “{0}” (Ctrl+Z brings it back).").format(name))
+
+    def selected_image_ids(self) -> list[str]:
+        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
+        return [self.image_model.index(r).data(IdRole) for r in rows]
+
+    def remove_selected_images(self) -> int:
+        project, ids = self._project(), self.selected_image_ids()
+        if project is None or not ids or self._current is None or not self._can_edit():
+            return 0
+        try:
+            n = project.remove_images(self._current, ids)
+        except RMAdapterError as exc:
+            errors.show_error(self, self.tr("Could not remove the images"), str(exc))
+            return 0
+        self._edited()
+        self._say(self.tr("Removed %n image(s) (Ctrl+Z brings them back).", "", n))
+        return n
+
+    def move_selected_images(self, dst: str) -> int:
+        return self._move(self.selected_image_ids(), dst)
+
+    def undo(self) -> str | None:
+        project = self._project()
+        if project is None or not project.can_undo() or not self._can_edit():
+            self._say(self.tr("Nothing to undo."))
+            return None
+        try:
+            what = project.undo()
+        except RMAdapterError as exc:
+            self._edited()
+            errors.show_error(self, self.tr("Could not undo"), str(exc))
+            return None
+        self._edited()
+        self._say(self.tr("Undone: {0}").format(what))
+        return what
+
+    def add_images_dialog(self) -> None:
+        if self._current is None:
+            self._say(self.tr("Select or add a class first."))
+            return
+        files = ask_image_files(self)
+        if files:
+            self.add_paths(self._current, files)
+
+    def import_folder_dialog(self) -> None:
+        root = ask_folder(self, self.tr("Folder with one subfolder per class"))
+        if root is not None:
+            self.drop_paths([root])
+
+    def add_paths(self, class_name: str, paths) -> bool:
+        """Add files/folders (recursively) to a class: the code path of a drop onto that class."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        small = len(paths) <= SYNC_LIMIT and all(p.is_file() for p in paths)
+        return self._run_drop(plan_drop(paths, class_name), sync=small)
+
+    def drop_paths(self, paths, target_class: str | None = None) -> bool:
+        """What a drop does. Onto a class: add everything to it. Elsewhere: a folder of class folders
+        becomes those classes, a folder of images becomes a class named after it, loose files go to
+        the selected class."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        if target_class:
+            return self.add_paths(target_class, paths)
+        plan = plan_drop(paths, None, self._current)
+        if plan.unplaced:
+            self._say(self.tr("Add a class first, then drop images onto it."))
+            for p in plan.unplaced:
+                self.problems.add(p, self.tr("dropped outside a class: drop it onto a class"))
+        if plan.empty():
+            return False
+        small = not plan.import_roots and not plan.folder_classes and len(plan.files) <= SYNC_LIMIT
+        return self._run_drop(plan, sync=small)
+
+    def paste(self) -> bool:
+        """Paste file URLs or an image from the clipboard into the selected class."""
+        mime = QGuiApplication.clipboard().mimeData()
+        paths = paths_from_mime(mime)
+        if paths:
+            return self.add_paths(self._current, paths) if self._current else self.drop_paths(paths)
+        if mime is None or not mime.hasImage():
+            self._say(self.tr("The clipboard holds no image and no image files."))
+            return False
+        if self._current is None:
+            self._say(self.tr("Select or add a class first."))
+            return False
+        image = QImage(QGuiApplication.clipboard().image())
+        tmp = Path(tempfile.mkdtemp(prefix="rmadapter-paste-"))
+        try:
+            path = tmp / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}.png"
+            if image.isNull() or not image.save(str(path), "PNG"):
+                self._say(self.tr("The clipboard image could not be read."))
+                return False
+            return self._run_drop(plan_drop([path], self._current), sync=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def is_adding(self) -> bool:
+        return self._adding
+
+    # ---------------------------------------------------------------- adding (sync or job)
+    def _run_drop(self, plan, sync: bool) -> bool:
+        if not self._can_edit():
+            return False
+        project = self.ensure_project()
+        if project is None:
+            return False
+        fn = partial(run_drop_plan, project, plan)
+        jobs = self.state.jobs
+        if jobs is None or sync:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                result = fn(no_event, never_stop)
+            except RMAdapterError as exc:
+                QGuiApplication.restoreOverrideCursor()
+                self._on_add_failed(str(exc), "")
+                return False
+            QGuiApplication.restoreOverrideCursor()
+            self._on_add_done(result)
+            return True
+        if jobs.busy():
+            self._say(self.tr("Wait until “{0}” has finished, then add the images again.").format(jobs.current()))
+            return False
+        if not jobs.start(self.tr("Adding images"), fn, on_event=self._on_add_event, on_done=self._on_add_done,
+                          on_failed=self._on_add_failed):
+            return False
+        self._adding = True
+        self.progress.setRange(0, 0)
+        self.progress_row.setVisible(True)
+        self._update_actions()
+        return True
+
+    def _on_add_event(self, event) -> None:
+        if isinstance(event, ProgressEvent) and event.total > 0:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.done)
+            self.progress.setFormat(self.tr("Checking and copying images: %v of %m"))
+        elif isinstance(event, StatusEvent) and event.level == "info":
+            self._say(event.text)
+
+    def _on_add_done(self, result: AddResult) -> None:
+        self._adding = False
+        self.progress_row.setVisible(False)
+        self.problems.add_result(result)
+        if result.classes_created:
+            self._current = result.classes_created[0]
+        self._edited()
+        parts = [self.tr("Added %n image(s).", "", len(result.added))]
+        if result.classes_created:
+            parts.append(self.tr("Created %n class(es).", "", len(result.classes_created)))
+        if result.duplicates:
+            parts.append(self.tr("%n already in the project.", "", len(result.duplicates)))
+        if result.rejected:
+            parts.append(self.tr("%n file(s) skipped: see Problems.", "", len(result.rejected)))
+        if result.stopped:
+            parts.append(self.tr("Stopped early; the images added so far are kept."))
+        self._say(" ".join(parts))
+        self.addFinished.emit(result)
+
+    def _on_add_failed(self, message: str, details: str) -> None:
+        self._adding = False
+        self.progress_row.setVisible(False)
+        self._edited()
+        errors.show_error(self, self.tr("Could not add the images"), message, details)
+        self.addFinished.emit(None)
+
+    @Slot()
+    def _on_stop_clicked(self) -> None:
+        if self._adding and self.state.jobs is not None:
+            self.state.jobs.stop()
+
+    # ---------------------------------------------------------------- helpers
+    def _can_edit(self) -> bool:
+        if self._adding:
+            self._say(self.tr("Images are still being added; wait a moment."))
+            return False
+        return True
+
+    def _edited(self) -> None:
+        self.state.projectEdited.emit()
+
+    def _say(self, text: str) -> None:
+        self.state.message.emit(text)
+
+    def _move(self, ids: list[str], dst: str) -> int:
+        project, src = self._project(), self._current
+        if project is None or src is None or not ids or not self._can_edit():
+            return 0
+        try:
+            n = project.move_images(ids, src, dst)
+        except RMAdapterError as exc:
+            errors.show_error(self, self.tr("Could not move the images"), str(exc))
+            return 0
+        self._edited()
+        self._say(self.tr("Moved %n image(s) to “{0}”.", "", n).format(project.get_class(dst).name))
+        return n
+
+    def _set_current(self, name: str | None) -> None:
+        self._current = name
+        if self.image_model.class_name != name:
+            self.image_model.set_class(name)
+        self._update_header()
+        self._update_actions()
+
+    def _update_header(self) -> None:
+        update_header(self)
+
+    @Slot()
+    def _update_actions(self, *args) -> None:
+        project = self._project()
+        has_class = self._current is not None
+        has_sel = bool(self.grid.selectionModel().selectedIndexes())
+        idle = not self._adding
+        for w in (self.rename_btn, self.remove_class_btn, self.add_images_btn, self.paste_btn, self.desc_edit):
+            w.setEnabled(has_class and idle)
+        self.remove_images_btn.setEnabled(has_sel and idle)
+        self.move_btn.setEnabled(has_sel and idle and project is not None and len(project.classes) > 1)
+
+    # ---------------------------------------------------------------- slots
+    @Slot()
+    def _on_state_project_changed(self) -> None:
+        self.thumbs.clear()
+        self.problems.clear()
+        self.class_model.beginResetModel()
+        self.class_model.endResetModel()
+        self.class_model.refresh()
+        self._current = None
+        self.select_class(None)
+        project = self._project()
+        if project is not None:
+            for cls_name, entry in getattr(project, "missing", []):
+                self.problems.add(project.image_path(entry),
+                                  self.tr("missing from the project folder (class “{0}”)").format(cls_name))
+        self._update_actions()
+
+    @Slot()
+    def _on_state_project_edited(self) -> None:
+        keep = self._current
+        project = self._project()
+        self.class_model.refresh()
+        if keep is not None and project is not None and project.has_class(keep):
+            keep = project.get_class(keep).name
+            self.image_model.refresh()
+            self.select_class(keep)
+            self._set_current(keep)
+        else:
+            self.select_class(None)
+            self.image_model.refresh()
+        self._update_header()
+        self._update_actions()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_class_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._set_current(current.data(NameRole) if current.isValid() else None)
+
+    @Slot()
+    def _on_new_class_return(self) -> None:
+        if self.add_class(self.new_class_edit.text()):
+            self.new_class_edit.clear()
+
+    @Slot()
+    def _on_rename_clicked(self) -> None:
+        if self._current is not None:
+            self.class_view.edit(self.class_view.currentIndex())
+
+    @Slot()
+    def _on_desc_edit_finished(self) -> None:
+        project, name = self._project(), self._current
+        if project is None or name is None or not project.has_class(name):
+            return
+        text = self.desc_edit.text()
+        if " ".join(text.split()) == project.get_class(name).description or not self._can_edit():
+            return
+        project.set_description(name, text)
+        self._edited()
+
+    @Slot(list, str)
+    def _on_class_view_paths_dropped(self, paths: list, target: str) -> None:
+        self.drop_paths(paths, target or None)
+
+    @Slot(list, str)
+    def _on_class_view_images_dropped(self, ids: list, target: str) -> None:
+        self._move(ids, target)
+
+    @Slot(list, str)
+    def _on_grid_paths_dropped(self, paths: list, _target: str) -> None:
+        self.drop_paths(paths, self._current)
+
+    def dragEnterEvent(self, event) -> None:
+        if paths_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = paths_from_mime(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.drop_paths(paths)
+
+    @Slot()
+    def _fill_move_menu(self) -> None:
+        self._fill_menu(self.move_menu)
+
+    @Slot(QAction)
+    def _on_move_menu_triggered(self, action: QAction) -> None:
+        if action.data():
+            self.move_selected_images(str(action.data()))
+
+    def _on_grid_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.tr("Remove"), QKeySequence(QKeySequence.StandardKey.Delete),
+                       self.remove_selected_images).setEnabled(self.remove_images_btn.isEnabled())
+        sub = menu.addMenu(self.tr("Move to"))
+        sub.setEnabled(self.move_btn.isEnabled())
+        sub.aboutToShow.connect(partial(self._fill_menu, sub))
+        sub.triggered.connect(self._on_move_menu_triggered)
+        index = self.grid.indexAt(pos)
+        if index.isValid():
+            menu.addSeparator()
+            menu.addAction(self.tr("Open image"), partial(self._open_path, index.data(PathRole)))
+        menu.exec(self.grid.viewport().mapToGlobal(pos))
+
+    def _fill_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        project = self._project()
+        for name in (project.class_names() if project else []):
+            if name != self._current:
+                menu.addAction(name).setData(name)
+
+    def _on_class_view_menu(self, pos) -> None:
+        menu = QMenu(self)
+        enabled = self._current is not None and not self._adding
+        menu.addAction(self.tr("Rename"), QKeySequence(Qt.Key.Key_F2), self._on_rename_clicked).setEnabled(enabled)
+        menu.addAction(self.tr("Remove class"), self.remove_selected_class).setEnabled(enabled)
+        menu.addAction(self.tr("Add images…"), self.add_images_dialog).setEnabled(enabled)
+        menu.exec(self.class_view.viewport().mapToGlobal(pos))
+
+    def _open_path(self, path: str) -> None:
+        if path and os.path.exists(path):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
