@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
@@ -36,7 +36,9 @@ def ensure_jobs(state: AppState) -> JobRunner:
 
 
 def _fmt_duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    if seconds < 10:
+        return f"{max(0.0, seconds):.1f} s"
+    seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"
     if seconds < 3600:
@@ -88,10 +90,8 @@ class TrainPage(QWidget):
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setToolTip(self.tr("Stop after the current step and keep what was trained (Esc)."))
         self.stop_button.clicked.connect(self.stop_training)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.start_training,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_training,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Ctrl+Return and Esc are the main window's Model > Train / Stop actions (a second,
+        # page-level shortcut for the same keys would make both ambiguous).
         self.device_label = QLabel(self.tr("Device: chosen when training starts."), self)
         self.device_label.setWordWrap(True)
         self.device_warning = QLabel(self)
@@ -121,7 +121,8 @@ class TrainPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(340)
+        scroll.setMinimumWidth(430)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.phase_label = QLabel(self)
         self.progress = QProgressBar(self)
@@ -157,6 +158,7 @@ class TrainPage(QWidget):
         split.addWidget(scroll)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
+        split.setSizes([430, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, Slot
-from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -166,8 +166,7 @@ class TryPage(QWidget):
         choose = QPushButton(self.tr("&Choose image…"), self)
         choose.setToolTip(self.tr("Pick an image file to classify."))
         choose.clicked.connect(self.choose_image)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self, self.paste,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Ctrl+V is the main window's Edit > Paste, which calls this page's paste() when it is shown.
         self.source_label = QLabel(self)
         self.source_label.setWordWrap(True)
         self.status_label = QLabel(self)

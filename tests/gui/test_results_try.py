@@ -178,3 +178,37 @@ def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no
     assert sorted(names) == ["Cat", "blue", "green", "purple", "red"]
     assert page._classifier is not None and page._classifier.header is not None
     assert _backbone_is_clean(app_state)
+
+
+def test_try_page_paste_and_drop(qtbot, app_state, no_dialogs, image_tree):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QImage
+
+    from rmadapter_app.gui.try_view import TryPage
+
+    page = TryPage(app_state)
+    qtbot.addWidget(page)
+    # pasted pixels (no file)
+    mime = QMimeData()
+    mime.setImageData(QImage(str(image_tree / "green" / "green_1.png")))
+    assert page.handle_mime(mime)
+    assert app_state.jobs.wait_idle(60000)
+    assert sorted(n for n, _ in page.ranking()) == ["blue", "green", "red"]
+    assert page.drop_area.pixmap() is not None and not page.drop_area.pixmap().isNull()
+    # a dropped file URL
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image_tree / "blue" / "blue_2.png"))])
+    assert page.handle_mime(mime)
+    assert app_state.jobs.wait_idle(60000)
+    assert len(page.ranking()) == 3
+    # text is not an image: a message, no job
+    mime = QMimeData()
+    mime.setText("hello")
+    assert not page.handle_mime(mime)
+    assert "not an image" in page.status_label.text()
+    # a broken image file: a clear error, no crash
+    broken = image_tree / "broken.png"
+    broken.write_bytes(b"not a png")
+    assert page.classify_file(broken)
+    assert app_state.jobs.wait_idle(60000)
+    assert len(no_dialogs["errors"]) == 1 and "broken.png" in no_dialogs["errors"][0][1]

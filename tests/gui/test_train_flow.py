@@ -129,3 +129,52 @@ def test_import_weights_file_then_train_offline(qtbot, app_state, train_page, no
     assert cached_weights("tiny-vit", "openai") is not None
     assert app_state.result is not None and not app_state.result.stopped_early
     assert "Weights imported" in train_page.log.toPlainText()
+
+
+def test_advanced_settings_round_trip_and_persist(qtbot, app_state, train_page, tmp_path):
+    from rmadapter_app.core.config import TrainConfig
+    from rmadapter_app.core.project import Project
+    from rmadapter_app.gui.train_view import TrainPage
+
+    s = train_page.settings
+    train_page.set_advanced_visible(True)
+    assert s.isVisible() or not train_page.isVisible()
+    s.shots.setValue(4)
+    s.lr.setValue(0.002)
+    s.seed.setValue(7)
+    s.augment.setChecked(True)
+    s.device.setCurrentIndex(s.device.findData("cpu"))
+    s.method.setCurrentIndex(s.method.findData("mma"))
+    s._on_method_activated(s.method.currentIndex())
+    assert not s.use_consistency.isChecked() and not s.consistency_image.isEnabled()
+    cfg = s.config()
+    assert (cfg.epochs, cfg.shots, cfg.lr, cfg.seed, cfg.augment, cfg.device) == (2, 4, 0.002, 7, True, "cpu")
+    assert not cfg.loss.use_consistency and not cfg.loss.use_recon_visual and not cfg.loss.use_recon_text
+    train_page._persist_settings()
+    # the settings live in the project: a fresh page on the reopened project shows them again
+    reopened = Project.open(app_state.project.folder)
+    app_state.set_project(reopened)
+    page2 = TrainPage(app_state)
+    qtbot.addWidget(page2)
+    assert page2.settings.config() == cfg
+    assert TrainConfig.from_dict({k: v for k, v in reopened.settings["train"].items() if k != "template"}) == cfg
+    # the backbone choice persists too (AppState stores it in the project)
+    assert reopened.settings["backbone"]["model_config"].endswith("tiny-vit.json")
+    assert "tiny-vit" in page2.settings.backbone.currentText()
+    # epochs 0 and shots 0 mean "auto" and "all"
+    page2.settings.epochs.setValue(0)
+    page2.settings.shots.setValue(0)
+    assert page2.settings.config().epochs is None and page2.settings.config().shots is None
+
+
+def test_download_progress_and_device_warning_are_shown(qtbot, train_page):
+    from rmadapter_app.core.events import DeviceEvent, DownloadEvent
+
+    page = train_page
+    page._on_job_event(DownloadEvent("open_clip_model.safetensors", 150_000_000, 600_000_000))
+    assert page.progress.value() == 25 and "150 of 600 MB" in page.eta_label.text()
+    assert "Downloading" in page.phase_label.text()
+    page._on_job_event(DeviceEvent("CPU (2 threads, 2 cores)", "cpu",
+                                   "A GPU is available but training runs on the CPU, which is much slower."))
+    assert "CPU (2 threads" in page.device_label.text()
+    assert not page.device_warning.isHidden() and "GPU is available" in page.device_warning.text()

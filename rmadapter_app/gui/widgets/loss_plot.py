@@ -153,7 +153,7 @@ class AccuracyPlot(_ThemedPlot):
         self.zero_line = pg.InfiniteLine(angle=0, movable=False,
                                          pen=pg.mkPen(COLOURS["zero_shot"], width=1.5, style=Qt.PenStyle.DashLine),
                                          label=self.tr("zero-shot CLIP {value:.2f}"),
-                                         labelOpts={"position": 0.15, "color": COLOURS["zero_shot"]})
+                                         labelOpts={"position": 0.6, "color": COLOURS["zero_shot"]})
         self.zero_line.setVisible(False)
         self.plot.addItem(self.zero_line)
         layout = QVBoxLayout(self)
@@ -185,8 +185,9 @@ class AccuracyPlot(_ThemedPlot):
         if accuracy is None:
             self.zero_line.setVisible(False)
             return
+        self.zero_line.setVisible(True)          # the label only updates while visible
         self.zero_line.setValue(float(accuracy))
-        self.zero_line.setVisible(True)
+        self.zero_line.label.valueChanged()
 
     def zero_shot(self) -> float | None:
         return float(self.zero_line.value()) if self.zero_line.isVisible() else None

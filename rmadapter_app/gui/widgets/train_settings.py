@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from rmadapter_app.core.config import LADDER, LossConfig, TrainConfig
@@ -91,25 +91,25 @@ class TrainSettings(QWidget):
         self.method.setToolTip(self.tr("Presets of the loss switches (the paper's ablation ladder)."))
         self.method.activated.connect(self._on_method_activated)
         self.use_consistency = QCheckBox(self.tr("Consistency"), self)
+        self.use_consistency.setToolTip(self.tr("Keep the adapted features close to frozen CLIP's (keeps its "
+                                                "general knowledge)."))
         self.use_recon_visual = QCheckBox(self.tr("Image reconstruction"), self)
+        self.use_recon_visual.setToolTip(self.tr("Use the image-tower reconstruction loss."))
         self.use_recon_text = QCheckBox(self.tr("Text reconstruction"), self)
+        self.use_recon_text.setToolTip(self.tr("Use the text-tower reconstruction loss."))
         self.consistency_image = self._weight(self.tr("Weight of the L1 distance between adapted and frozen image features."))
+        self.consistency_image.setPrefix(self.tr("image "))
         self.consistency_text = self._weight(self.tr("Weight of the L1 distance between adapted and frozen text features."))
+        self.consistency_text.setPrefix(self.tr("text "))
         self.recon_visual = self._weight(self.tr("Weight of the image-tower reconstruction loss."))
         self.recon_text = self._weight(self.tr("Weight of the text-tower reconstruction loss."))
-        losses = QGroupBox(self.tr("Loss terms"), self)
-        grid = QGridLayout(losses)
-        grid.addWidget(QLabel(self.tr("Preset:")), 0, 0)
-        grid.addWidget(self.method, 0, 1, 1, 3)
-        grid.addWidget(self.use_consistency, 1, 0)
-        grid.addWidget(QLabel(self.tr("image")), 1, 1)
-        grid.addWidget(self.consistency_image, 1, 2)
-        grid.addWidget(QLabel(self.tr("text")), 1, 3)
-        grid.addWidget(self.consistency_text, 1, 4)
-        grid.addWidget(self.use_recon_visual, 2, 0)
-        grid.addWidget(self.recon_visual, 2, 2)
-        grid.addWidget(self.use_recon_text, 3, 0)
-        grid.addWidget(self.recon_text, 3, 2)
+        losses = QGroupBox(self.tr("Loss terms and weights"), self)
+        lf = QFormLayout(losses)
+        lf.addRow(self.tr("Preset:"), self.method)
+        lf.addRow(self.use_consistency, self.consistency_image)
+        lf.addRow("", self.consistency_text)
+        lf.addRow(self.use_recon_visual, self.recon_visual)
+        lf.addRow(self.use_recon_text, self.recon_text)
 
         reset = QPushButton(self.tr("Restore &defaults"), self)
         reset.setToolTip(self.tr("Put every advanced setting back to its default (the backbone stays)."))
@@ -131,6 +131,13 @@ class TrainSettings(QWidget):
             w.toggled.connect(self._emit_changed)
         for w in (self.device, self.validation):
             w.currentIndexChanged.connect(self._emit_changed)
+        self.use_consistency.toggled.connect(self.consistency_image.setEnabled)
+        self.use_consistency.toggled.connect(self.consistency_text.setEnabled)
+        self.use_recon_visual.toggled.connect(self.recon_visual.setEnabled)
+        self.use_recon_text.toggled.connect(self.recon_text.setEnabled)
+        for combo in (self.backbone, self.device, self.validation, self.method):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.set_config(TrainConfig())
         self.set_spec(BackboneSpec())
 
