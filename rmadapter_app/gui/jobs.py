@@ -88,7 +88,7 @@ class _Worker(QObject):
         except RMAdapterError as exc:
             self._flush()
             self.failed.emit(str(exc) or type(exc).__name__, "")
-        except Exception as exc:  # the boundary: nothing may escape a worker thread
+        except BaseException as exc:  # the boundary: nothing may escape a worker thread
             details = traceback.format_exc()
             logger.error("job %r failed:\n%s", self._name, details)
             first = (str(exc).strip().splitlines() or [""])[0][:300]

@@ -178,3 +178,33 @@ def test_download_progress_and_device_warning_are_shown(qtbot, train_page):
                                    "A GPU is available but training runs on the CPU, which is much slower."))
     assert "CPU (2 threads" in page.device_label.text()
     assert not page.device_warning.isHidden() and "GPU is available" in page.device_warning.text()
+
+
+def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_config, no_dialogs):
+    """Few images: k-fold. Every fit's steps are drawn one after another; folds feed the validation curve."""
+    from rmadapter_app.core.project import Project
+    from rmadapter_app.gui.jobs import JobRunner
+    from rmadapter_app.gui.state import AppState, BackboneSpec
+    from rmadapter_app.gui.train_view import TrainPage
+    from tests.conftest import write_color_tree
+
+    project = Project.create("Few", tmp_path / "projects")
+    project.import_class_folders(write_color_tree(tmp_path / "few", per_class=3))
+    state = AppState()
+    state.jobs = JobRunner(state)
+    state.set_project(project)
+    state.set_backbone_spec(BackboneSpec("tiny-vit", None, model_config=tiny_config))
+    page = TrainPage(state)
+    qtbot.addWidget(page)
+    page.settings.epochs.setValue(2)
+    with qtbot.waitSignal(state.resultChanged, timeout=120000):
+        assert page.start_training()
+    assert state.jobs.wait_idle(30000)
+    result = state.result
+    assert result.metrics["validation"] == "kfold" and len(result.metrics["fold_accuracies"]) == 5
+    xs, _ = page.loss_plot._curves["total"].getData()
+    assert list(xs) == sorted(set(xs))                       # one x per step, strictly increasing
+    assert len(xs) > result.metrics["steps"]                 # the folds' steps are drawn too
+    train_pts, val_pts = page.acc_plot.point_counts()
+    assert train_pts == 2 and val_pts == 2                   # validation = mean over the folds per epoch
+    assert page.log.toPlainText().count("Cross-validation fold") >= 5

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -17,9 +17,9 @@ from rmadapter_app.gui.state import BackboneSpec
 
 # (model, pretrained tag, note) offered in the backbone combo, best default first.
 BACKBONES = (
-    ("ViT-B-16", "openai", "recommended with a GPU"),
-    ("ViT-B-32", "openai", "faster: recommended on a CPU"),
-    ("ViT-L-14", "openai", "most accurate, needs a strong GPU"),
+    ("ViT-B-16", "openai", QT_TRANSLATE_NOOP("TrainSettings", "recommended with a GPU")),
+    ("ViT-B-32", "openai", QT_TRANSLATE_NOOP("TrainSettings", "faster: recommended on a CPU")),
+    ("ViT-L-14", "openai", QT_TRANSLATE_NOOP("TrainSettings", "most accurate, needs a strong GPU")),
     ("ViT-B-16", "laion2b_s34b_b88k", ""),
     ("ViT-B-32", "laion2b_s34b_b79k", ""),
 )
