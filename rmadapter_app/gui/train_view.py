@@ -6,13 +6,11 @@ through ``state.jobs``; events come back on the GUI thread and fill the plots.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig
@@ -20,7 +18,7 @@ from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.jobs import JobRunner
 from rmadapter_app.gui.state import AppState, BackboneSpec
 from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, NeedWeights, TrainJob, TrainOutcome
-from rmadapter_app.gui.widgets.loss_plot import AccuracyPlot, LossPlot
+from rmadapter_app.gui.widgets.run_monitor import RunMonitor, fmt_duration
 from rmadapter_app.gui.widgets.train_settings import TrainSettings
 
 logger = logging.getLogger("rmadapter_app")
@@ -35,17 +33,6 @@ def ensure_jobs(state: AppState) -> JobRunner:
     return state.jobs
 
 
-def _fmt_duration(seconds: float) -> str:
-    if seconds < 10:
-        return f"{max(0.0, seconds):.1f} s"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
 class TrainPage(QWidget):
     """Train an adapter on the open project, watching it learn."""
 
@@ -55,10 +42,6 @@ class TrainPage(QWidget):
         self.jobs = ensure_jobs(state)
         self._job: TrainJob | None = None
         self._stop_asked = False
-        self._fit_key: object = None
-        self._fit_t0, self._fit_s0 = 0.0, 1
-        self._x_offset = 0
-        self._last_x = 0
         self._gpu_hint_done = False
         self._build()
         self._save_timer = QTimer(self)
@@ -124,39 +107,15 @@ class TrainPage(QWidget):
         scroll.setMinimumWidth(430)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.phase_label = QLabel(self)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.progress.setToolTip(self.tr("Progress of the current phase."))
-        self.eta_label = QLabel(self)
-        self.loss_plot = LossPlot(self)
-        self.acc_plot = AccuracyPlot(self)
-        self.log = QPlainTextEdit(self)
-        self.log.setReadOnly(True)
-        self.log.setMaximumBlockCount(2000)
-        self.log.setToolTip(self.tr("What training is doing, step by step."))
-        plots = QSplitter(Qt.Orientation.Horizontal, self)
-        plots.addWidget(self.loss_plot)
-        plots.addWidget(self.acc_plot)
-        right_split = QSplitter(Qt.Orientation.Vertical, self)
-        right_split.addWidget(plots)
-        right_split.addWidget(self.log)
-        right_split.setStretchFactor(0, 3)
-        right_split.setStretchFactor(1, 1)
-        right = QWidget(self)
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.phase_label)
-        bar.addWidget(self.progress, 1)
-        bar.addWidget(self.eta_label)
-        rv.addLayout(bar)
-        rv.addWidget(right_split, 1)
+        self.monitor = RunMonitor(self)
+        # the monitor's parts, named on the page for callers and tests
+        m = self.monitor
+        self.phase_label, self.progress, self.eta_label = m.phase_label, m.progress, m.eta_label
+        self.loss_plot, self.acc_plot, self.log = m.loss_plot, m.acc_plot, m.log
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(scroll)
-        split.addWidget(right)
+        split.addWidget(self.monitor)
         split.setStretchFactor(1, 1)
         split.setSizes([430, 800])
         layout = QVBoxLayout(self)
@@ -320,108 +279,35 @@ class TrainPage(QWidget):
             return import_weights(Path(path), spec.model_name, tag)
 
         self._append_log(self.tr("Checking and importing {0}…").format(Path(path).name))
-        self.phase_label.setText(self.tr("Importing weights…"))
-        self.progress.setRange(0, 0)
+        self.monitor.busy(self.tr("Importing weights…"))
         return self.jobs.start(JOB_IMPORT, job, on_done=self._on_import_done, on_failed=self._on_import_failed)
 
     def _on_import_done(self, target) -> None:
-        self.progress.setRange(0, 100)
-        self.phase_label.setText(self.tr("Weights imported."))
-        self._append_log(self.tr("Weights imported to {0}.").format(target))
+        self.monitor.finish(self.tr("Weights imported to {0}.").format(target))
         self.start_training()
 
     def _on_import_failed(self, message: str, details: str) -> None:
-        self.progress.setRange(0, 100)
-        self.phase_label.setText("")
+        self.monitor.finish("", complete=False)
         dialogs.show_error(self, self.tr("Import weights"), message, details)
 
     # ---------------------------------------------------------------- job events (GUI thread)
     def _reset_run_view(self) -> None:
         self._stop_asked = False
-        self._fit_key = object()
-        self._x_offset = self._last_x = 0
-        self.loss_plot.clear()
-        self.acc_plot.clear()
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.eta_label.setText("")
-        self.phase_label.setText(self.tr("Starting…"))
+        self.monitor.reset()
         self.device_warning.hide()
 
     def _on_job_event(self, ev) -> None:
-        if isinstance(ev, E.StepEvent):
-            self._drain_steps()
-            self._show_step(ev)
-        elif isinstance(ev, E.EpochEvent):
-            self.acc_plot.add_epoch(ev.epoch, ev.train_accuracy, ev.val_accuracy, ev.fold)
-            val = "" if ev.val_accuracy is None else self.tr(", validation {0:.1%}").format(ev.val_accuracy)
-            fold = "" if ev.fold is None else self.tr("fold {0}, ").format(ev.fold + 1)
-            self._append_log(self.tr("{0}epoch {1}/{2}: train {3:.1%}{4}").format(
-                fold, ev.epoch, ev.epochs, ev.train_accuracy, val))
-        elif isinstance(ev, E.ZeroShotEvent):
-            self.acc_plot.set_zero_shot(ev.accuracy)
-            self._append_log(self.tr("Frozen CLIP before training (zero-shot): {0:.1%} on {1} images.").format(
-                ev.accuracy, ev.n_images))
-        elif isinstance(ev, E.FoldEvent):
-            self._append_log(self.tr("Cross-validation fold {0}/{1}: {2:.1%} on {3} held-out images.").format(
-                ev.fold, ev.folds, ev.accuracy, ev.n_images))
-        elif isinstance(ev, E.DeviceEvent):
+        if isinstance(ev, E.DeviceEvent):
             self.device_label.setText(self.tr("Training on: {0}").format(ev.description))
             self.device_warning.setText(ev.warning)
             self.device_warning.setVisible(bool(ev.warning))
             self._append_log(self.tr("Device: {0}").format(ev.description))
-        elif isinstance(ev, E.DownloadEvent):
-            mb_done, mb_total = ev.done_bytes / 1e6, ev.total_bytes / 1e6
-            self.phase_label.setText(self.tr("Downloading {0}").format(ev.filename))
-            if ev.total_bytes:
-                self.progress.setRange(0, 100)
-                self.progress.setValue(int(100 * ev.done_bytes / ev.total_bytes))
-                self.eta_label.setText(self.tr("{0:.0f} of {1:.0f} MB (Stop cancels)").format(mb_done, mb_total))
-            else:
-                self.progress.setRange(0, 0)
-                self.eta_label.setText(self.tr("{0:.0f} MB (Stop cancels)").format(mb_done))
-        elif isinstance(ev, E.ProgressEvent):
-            self.phase_label.setText(ev.phase)
-            self.progress.setRange(0, max(1, ev.total))
-            self.progress.setValue(ev.done)
-            self.eta_label.setText(f"{ev.done}/{ev.total}")
-        elif isinstance(ev, E.StatusEvent):
-            prefix = self.tr("Warning: ") if ev.level == "warning" else ""
-            self._append_log(prefix + ev.text)
-            self.phase_label.setText(ev.text[:80])
-
-    def _drain_steps(self) -> None:
-        """Move every step the worker recorded into the loss plot (x continues across folds)."""
-        job = self._job
-        if job is None:
             return
-        while job.steps:
-            ev = job.steps.popleft()
-            key = (ev.fold, ev.total_steps)
-            if key != self._fit_key:
-                self._fit_key = key
-                self._x_offset = self._last_x
-                self._fit_t0 = ev.seconds
-                self._fit_s0 = ev.step
-            self._last_x = self._x_offset + ev.step
-            self.loss_plot.append(self._last_x, ev.losses)
-
-    def _show_step(self, ev: E.StepEvent) -> None:
-        self.progress.setRange(0, max(1, ev.total_steps))
-        self.progress.setValue(ev.step)
-        where = self.tr("all images") if ev.fold is None else self.tr("fold {0}").format(ev.fold + 1)
-        self.phase_label.setText(self.tr("Training ({0}): step {1} of {2}").format(where, ev.step, ev.total_steps))
-        elapsed = ev.seconds - self._fit_t0
-        done = ev.step - self._fit_s0
-        if done > 0 and elapsed > 0:
-            rate = done / elapsed
-            left = (ev.total_steps - ev.step) / rate
-            self.eta_label.setText(self.tr("{0:.1f} steps/s · about {1} left").format(rate, _fmt_duration(left)))
+        self.monitor.handle(ev, self._job.steps if self._job is not None else None)
 
     def _on_train_done(self, outcome) -> None:
-        self.loss_plot.flush()
         if isinstance(outcome, NeedWeights):
-            self.phase_label.setText("")
+            self.monitor.finish("", complete=False)
             if self._offer_weights(outcome.message):
                 self.start_training()
             return
@@ -431,21 +317,17 @@ class TrainPage(QWidget):
         self.state.set_result(result)
         if outcome.saved_path is not None:
             self.state.set_adapter_path(outcome.saved_path)
-        self.progress.setRange(0, 100)
-        self.progress.setValue(100 if not result.stopped_early else self.progress.value())
         if result.stopped_early:
             text = self.tr("Stopped after {0} of {1} steps. The partial adapter was kept.").format(
                 m.get("steps"), m.get("planned_steps"))
         else:
             acc = m.get("val_accuracy")
-            text = self.tr("Done in {0}.").format(_fmt_duration(m.get("train_seconds", 0)))
+            text = self.tr("Done in {0}.").format(fmt_duration(m.get("train_seconds", 0)))
             if acc is not None:
                 text += " " + self.tr("Validation accuracy {0:.1%}").format(acc)
                 if m.get("zero_shot_accuracy") is not None:
                     text += " " + self.tr("(zero-shot CLIP {0:.1%}).").format(m["zero_shot_accuracy"])
-        self.phase_label.setText(text)
-        self.eta_label.setText("")
-        self._append_log(text)
+        self.monitor.finish(text, complete=not result.stopped_early)
         if outcome.saved_path is not None:
             self._append_log(self.tr("Adapter saved as {0}").format(outcome.saved_path))
         if outcome.save_error:
@@ -455,17 +337,12 @@ class TrainPage(QWidget):
         self.state.message.emit(text)
 
     def _on_train_failed(self, message: str, details: str) -> None:
-        self.loss_plot.flush()
-        self.progress.setRange(0, 100)
-        self.eta_label.setText("")
         if self._stop_asked:
             text = self.tr("Stopped before anything was trained; nothing to keep.")
-            self.phase_label.setText(text)
-            self._append_log(text)
+            self.monitor.finish(text, complete=False)
             self.state.message.emit(text)
             return
-        self.phase_label.setText(self.tr("Training failed."))
-        self._append_log(self.tr("Failed: {0}").format(message))
+        self.monitor.finish(self.tr("Training failed: {0}").format(message), complete=False)
         dialogs.show_error(self, self.tr("Training failed"), message, details)
 
     @Slot(bool)
@@ -476,4 +353,4 @@ class TrainPage(QWidget):
         self.settings.setEnabled(not busy)
 
     def _append_log(self, text: str) -> None:
-        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+        self.monitor.append_log(text)
