@@ -61,6 +61,24 @@ def _tensors_sha256(tensors: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
+def _frozen_visual_state(visual) -> dict[str, Any]:
+    """The image tower's own tensors, with any attached adapters left out (same keys as unadapted)."""
+    from .inject import AdaptedBlock
+
+    wrapped = {f"transformer.resblocks.{i}." for i, blk in enumerate(visual.transformer.resblocks)
+               if isinstance(blk, AdaptedBlock)}
+    out = {}
+    for name, tensor in visual.state_dict().items():
+        prefix = next((w for w in wrapped if name.startswith(w)), None)
+        if prefix is not None:
+            rest = name[len(prefix):]
+            if not rest.startswith("block."):
+                continue                         # the adapter's own tensors
+            name = prefix + rest[len("block."):]
+        out[name] = tensor
+    return out
+
+
 def backbone_identity(backbone) -> str:
     """Name + image size + weights hash; for random weights, a hash of the image tower's tensors."""
     cached = getattr(backbone, "_rmadapter_identity", None)
@@ -70,7 +88,7 @@ def backbone_identity(backbone) -> str:
     if info.weights_sha256:
         ident = f"{info.model_name}|{info.image_size}|{info.embed_dim}|{info.weights_sha256}"
     else:
-        weights = _tensors_sha256(dict(backbone.visual.state_dict()))
+        weights = _tensors_sha256(_frozen_visual_state(backbone.visual))
         ident = f"{info.model_name}|{info.image_size}|{info.embed_dim}|random:{weights}"
     try:
         backbone._rmadapter_identity = ident

@@ -10,7 +10,6 @@ from the cache alone.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import queue
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .embedding_cache import EmbeddingCache, classifier_identity
+from .embedding_cache import EmbeddingCache, classifier_identity, content_sha256
 from .errors import ImageLoadError, RMAdapterError
 from .events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
 from .images import iter_image_files, load_rgb
@@ -116,15 +115,13 @@ def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Ite
     """Read, hash and (unless cached) decode + preprocess one file; errors become reasons."""
     item = _Item(index)
     try:
-        data = path.read_bytes()
+        if path.stat().st_size == 0:
+            item.error = f"{path.name}: the file is empty (0 bytes)"
+            return item
+        item.key = content_sha256(path)          # streamed: a huge file never sits in memory whole
     except OSError as exc:
         item.error = f"{path.name}: cannot be read ({exc.strerror or exc})"
         return item
-    if not data:
-        item.error = f"{path.name}: the file is empty (0 bytes)"
-        return item
-    item.key = hashlib.sha256(data).hexdigest()
-    del data
     if cache.contains(item.key):
         item.cached = True
         return item

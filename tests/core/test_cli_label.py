@@ -47,7 +47,9 @@ def test_move_then_undo(tmp_path, tiny_config, image_tree, capsys):
     captured = capsys.readouterr()
     assert "to undo: rmadapter label --undo" in captured.err
     summary = json.loads(captured.out)
-    assert summary["written"] == 16 and summary["counts"]["_uncertain"] == 16   # random backbone: unsure
+    assert summary["written"] == 16 and sum(summary["counts"].values()) == 16
+    moved = [p for p in out.rglob("*.png")]
+    assert len(moved) == 16 and {p.parent.name for p in moved} <= {"red", "blue", "_uncertain"}
     assert not list((image_tree / "red").glob("*.png"))
     journal = summary["journal"]
     assert main(["label", "--undo", journal]) == 0

@@ -369,3 +369,17 @@ def test_reports_written(clf, image_tree, tmp_path):
     first = [im for im in report["images"] if not im["error"]][0]
     assert first["top_k"][0]["label"] == first["label"] and 0 < first["confidence"] <= 1
     assert not (tmp_path / "out").exists()   # planning and reports never touch the output folder
+
+
+def test_random_backbone_identity_ignores_attached_adapters(tiny_backbone, tmp_path):
+    from rmadapter_app.core.embedding_cache import backbone_identity
+
+    bare = backbone_identity(tiny_backbone)
+    del tiny_backbone._rmadapter_identity                       # computed again below, with adapters on
+    with Classifier.from_file(_adapter_file(tiny_backbone, tmp_path / "a.rmadapter.safetensors", 1),
+                              backbone=tiny_backbone):
+        assert backbone_identity(tiny_backbone) == bare
+    with torch.no_grad():
+        tiny_backbone.visual.proj.add_(0.01)
+    del tiny_backbone._rmadapter_identity
+    assert backbone_identity(tiny_backbone) != bare            # other weights, other cache
