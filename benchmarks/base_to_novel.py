@@ -151,6 +151,22 @@ def run_method(method, backbone, pool, test, names, base, novel, shots, seed, cf
     return out
 
 
+def safe_run(*args) -> dict:
+    """run_method, but a diverged training run is recorded (and reported) instead of ending the benchmark."""
+    from rmadapter_app.core.errors import RMAdapterError
+    try:
+        return run_method(*args)
+    except RMAdapterError as exc:
+        return {"base": None, "novel": None, "hm": None, "seconds": None, "failed": str(exc)}
+
+
+def fmt_run(r: dict) -> str:
+    if r.get("failed"):
+        return f"FAILED: {r['failed']}"
+    novel = "n/a" if r["novel"] is None else f"{r['novel']:.2f}"
+    return f"base {r['base']:.2f} novel {novel} ({r['seconds']:.1f}s)"
+
+
 def summarise(runs: list[dict]) -> dict:
     out = {}
     for key in ("base", "novel"):
@@ -160,6 +176,7 @@ def summarise(runs: list[dict]) -> dict:
     out["hm"] = hm(out["base"], out["novel"])   # HM of the averages (CoOp/MaPLe convention, METHOD A12)
     hms = [r["hm"] for r in runs if r.get("hm") is not None]
     out["mean_of_hm"] = statistics.mean(hms) if hms else None
+    out["failed_runs"] = sum(1 for r in runs if r.get("failed"))
     return out
 
 
@@ -171,6 +188,8 @@ def main(argv=None) -> int:
     p.add_argument("--curve", type=int, nargs="*", default=[1, 2, 4, 8, 16], help="shots for the few-shot curve")
     p.add_argument("--curve-methods", nargs="*", default=["linear-probe", "mma", "rmadapter"])
     p.add_argument("--methods", nargs="+", default=METHODS)
+    p.add_argument("--recon-sweep", type=float, nargs="*", default=[0.01, 0.1, 1.0],
+                   help="lambda1 = lambda2 values to try with full RMAdapter (the default is 0.1)")
     p.add_argument("--shift", default="mixed", help="toy domain shift (rotate, invert, noise, color, style, mixed)")
     p.add_argument("--epochs", type=int)
     p.add_argument("--lr", type=float, help=f"learning rate (default: the paper's {TrainConfig().lr} on a real CLIP, "
@@ -186,7 +205,7 @@ def main(argv=None) -> int:
 
     cfg = TrainConfig()
     if args.quick:
-        args.seeds, args.shots, args.curve = args.seeds[:1], 8, []
+        args.seeds, args.shots, args.curve, args.recon_sweep = args.seeds[:1], 8, [], []
         args.methods = [m for m in args.methods if m in ("zero-shot", "linear-probe", "mma", "rmadapter")]
         cfg = replace(cfg, epochs=10, min_steps=1)
     if args.epochs:
@@ -222,20 +241,26 @@ def main(argv=None) -> int:
         for method in args.methods:
             runs = []
             for seed in args.seeds:
-                r = run_method(method, backbone, pool, test, names, base, novel, args.shots, seed, cfg,
-                               args.template, losses if seed == args.seeds[0] else None)
+                r = safe_run(method, backbone, pool, test, names, base, novel, args.shots, seed, cfg,
+                             args.template, losses if seed == args.seeds[0] else None)
                 runs.append(r)
-                print(f"{method:14} seed {seed}: base {r['base']:.2f} novel {r['novel'] if r['novel'] is None else round(r['novel'], 2)} "
-                      f"({r['seconds']:.1f}s)", file=sys.stderr, flush=True)
+                print(f"{method:14} seed {seed}: {fmt_run(r)}", file=sys.stderr, flush=True)
             results["methods"][method] = {"runs": runs, **summarise(runs)}
         for method in args.curve_methods if args.curve else []:
             results["curve"][method] = {}
             for shots in args.curve:
-                runs = [run_method(method, backbone, pool, test, names, base, novel, shots, seed, cfg,
-                                   args.template, None) for seed in args.seeds]
+                runs = [safe_run(method, backbone, pool, test, names, base, novel, shots, seed, cfg,
+                                 args.template, None) for seed in args.seeds]
                 results["curve"][method][shots] = summarise(runs)
-                print(f"curve {method} {shots} shots: base {results['curve'][method][shots]['base']:.2f}",
+                print(f"curve {method} {shots} shots: base {results['curve'][method][shots]['base']}",
                       file=sys.stderr, flush=True)
+        results["recon_sweep"] = {}
+        for weight in args.recon_sweep:
+            swept = replace(cfg, loss=replace(cfg.loss, recon_visual=weight, recon_text=weight))
+            runs = [safe_run("rmadapter", backbone, pool, test, names, base, novel, args.shots, seed, swept,
+                             args.template, None) for seed in args.seeds]
+            results["recon_sweep"][str(weight)] = {"runs": runs, **summarise(runs)}
+            print(f"recon weight {weight}: " + "; ".join(fmt_run(r) for r in runs), file=sys.stderr, flush=True)
         results["loss_curves"] = losses
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=float) + "\n")
@@ -244,7 +269,7 @@ def main(argv=None) -> int:
 
 
 def print_table(results: dict) -> None:
-    print(f"\n{'method':14} {'base':>14} {'novel':>14} {'HM':>7}   paper B/N/HM")
+    print(f"\n{'method':14} {'base':>14} {'novel':>14} {'HM':>7}   paper B/N/HM (ViT-B/16, 11 datasets)")
     for method, r in results["methods"].items():
         def fmt(key):
             v, s = r.get(key), r.get(key + "_std")
@@ -252,7 +277,11 @@ def print_table(results: dict) -> None:
         hm_v = f"{r['hm']:7.2f}" if r.get("hm") is not None else f"{'n/a':>7}"
         paper = PAPER_TABLE4.get(method)
         print(f"{method:14} {fmt('base'):>14} {fmt('novel'):>14} {hm_v}   "
-              + ("/".join(f"{x:.2f}" for x in paper) if paper else "-"))
+              + ("/".join(f"{x:.2f}" for x in paper) if paper else "-")
+              + (f"   ({r['failed_runs']} run(s) diverged)" if r.get("failed_runs") else ""))
+    for weight, r in results.get("recon_sweep", {}).items():
+        hm_v = f"{r['hm']:.2f}" if r.get("hm") is not None else "n/a"
+        print(f"rmadapter with lambda1=lambda2={weight}: HM {hm_v}, diverged runs {r['failed_runs']}")
 
 
 if __name__ == "__main__":

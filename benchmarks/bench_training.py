@@ -60,9 +60,49 @@ def _run_one(model: str, cache: bool, steps: int, batch: int, classes: int, devi
         deltas = [b - a for a, b in zip(stamps, stamps[1:])]
         peak = (torch.cuda.max_memory_allocated() / 2 ** 20) if device.startswith("cuda") else _rss_mb() - base_rss
         queue.put({"model": model, "cache": cache, "step_s": statistics.median(deltas), "steps_timed": len(deltas),
-                   "setup_s": stamps[0] - t0,  # backbone on device, caching, first step "peak_mb": peak,
+                   "setup_s": stamps[0] - t0,  # backbone on device, caching, first step
+                   "peak_mb": peak, "step_flops": _step_flops(backbone, data, batch, cache, device),
                    "peak_kind": "cuda max allocated" if device.startswith("cuda") else "RSS growth (max RSS)",
                    "batch": batch, "classes": classes})
+
+
+def _step_flops(backbone, data, batch: int, cache: bool, device: str) -> float:
+    """FLOPs of one training step (forward + backward), counted by torch: a 2-step run minus a 1-step run."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from rmadapter_app.core import events as E
+    from rmadapter_app.core.config import TrainConfig
+    from rmadapter_app.core.training import train
+
+    def count(steps: int) -> int:
+        seen = []
+        cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none", min_steps=1)
+        with FlopCounterMode(display=False) as fc:
+            train(backbone, data.samples[: batch * (steps + 1)], data.class_names, config=cfg,
+                  on_event=lambda ev: seen.append(1) if isinstance(ev, E.StepEvent) else None,
+                  should_stop=lambda: len(seen) >= steps)
+        return fc.get_total_flops()
+
+    return float(count(2) - count(1))
+
+
+def matmul_flops_per_s(device: str, n: int = 2048, repeats: int = 5) -> float:
+    """The machine's own measured fp32 matmul throughput (the denominator of 'fraction of peak')."""
+    import torch
+
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    torch.matmul(a, b)
+    times = []
+    for _ in range(repeats):
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        torch.matmul(a, b)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return 2 * n ** 3 / statistics.median(times)
 
 
 def main(argv=None) -> int:
@@ -88,6 +128,7 @@ def main(argv=None) -> int:
             proc.join()
             rows.append(row)
             print(json.dumps(row), flush=True)
+    peak = matmul_flops_per_s(str(dev.device))
     summary = {}
     for model in args.models:
         c = next(r for r in rows if r["model"] == model and r["cache"])
@@ -95,14 +136,23 @@ def main(argv=None) -> int:
         summary[model] = {"cached_step_s": round(c["step_s"], 4), "uncached_step_s": round(u["step_s"], 4),
                           "cached_over_uncached": round(c["step_s"] / u["step_s"], 3),
                           "cached_peak_mb": round(c["peak_mb"], 1), "uncached_peak_mb": round(u["peak_mb"], 1),
-                          "cache_setup_s": round(c["setup_s"], 2) if c["setup_s"] else None}
+                          "cache_setup_s": round(c["setup_s"], 2) if c["setup_s"] else None,
+                          "cached_step_gflop": round(c["step_flops"] / 1e9, 2),
+                          "uncached_step_gflop": round(u["step_flops"] / 1e9, 2),
+                          "cached_fraction_of_matmul_peak": round(c["step_flops"] / c["step_s"] / peak, 3),
+                          "uncached_fraction_of_matmul_peak": round(u["step_flops"] / u["step_s"] / peak, 3)}
     payload = {"machine": machine_facts(dev.description), "batch": args.batch, "classes": args.classes,
+               "matmul_gflops_per_s": round(peak / 1e9, 1),
                "rows": rows, "summary": summary}
     path = save_results(args.out, payload)
-    print(f"\n{'model':10} {'cached s/step':>14} {'uncached s/step':>16} {'ratio':>6} {'peak MB c/u':>14}")
+    print(f"\n{'model':10} {'cached s/step':>14} {'uncached s/step':>16} {'ratio':>6} {'peak MB c/u':>14} "
+          f"{'GFLOP c/u':>12} {'% of matmul c/u':>16}")
     for model, s in summary.items():
         print(f"{model:10} {s['cached_step_s']:14.3f} {s['uncached_step_s']:16.3f} {s['cached_over_uncached']:6.2f} "
-              f"{s['cached_peak_mb']:6.0f}/{s['uncached_peak_mb']:.0f}")
+              f"{s['cached_peak_mb']:8.0f}/{s['uncached_peak_mb']:<5.0f} "
+              f"{s['cached_step_gflop']:6.1f}/{s['uncached_step_gflop']:<5.1f} "
+              f"{100 * s['cached_fraction_of_matmul_peak']:7.1f}/{100 * s['uncached_fraction_of_matmul_peak']:.1f}")
+    print(f"matmul throughput measured here: {peak / 1e9:.1f} GFLOP/s (fp32 {2048}x{2048})")
     print(f"device: {dev.description}; results in {path}")
     return 0
 
