@@ -143,7 +143,11 @@ def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event
     extras = [n for n in choice.extras if n.casefold() not in known]
     names = base_names + extras
     if names != clf.class_names:
-        clf.set_classes(names, base_prompts + [clf.template.format(n) for n in extras])
+        try:
+            clf.set_classes(names, base_prompts + [clf.template.format(n) for n in extras])
+        except BaseException:
+            clf.close()                    # never leave adapters on the shared backbone
+            raise
     return clf
 
 
@@ -640,6 +644,7 @@ class LabelPage(QWidget):
         self._last_journal: Path | None = None
         self._job: str | None = None
         self._adapter_from_state = True
+        self._auto_names = True
         self.thumbnails = ThumbnailCache(THUMB, capacity=600, parent=self)
         self.setAcceptDrops(True)
         self._build()
@@ -902,6 +907,8 @@ class LabelPage(QWidget):
         self.jobs.busyChanged.connect(self._on_jobs_busy_changed)
         self.state.adapterChanged.connect(self._sync_adapter_from_state)
         self.state.projectChanged.connect(self._on_project_changed)
+        self.state.projectEdited.connect(self._on_project_changed)
+        self.names_edit.textEdited.connect(self._on_names_typed)
         self.state.backboneChanged.connect(self._drop_classifier)
         self.sources.model().rowsInserted.connect(self._update_buttons)
         self.sources.model().rowsRemoved.connect(self._update_buttons)
@@ -993,9 +1000,15 @@ class LabelPage(QWidget):
 
     @Slot()
     def _on_project_changed(self) -> None:
-        if not self.names_edit.text().strip():
+        """Class names typed by the user stay; names filled in from a project follow the project."""
+        if self._auto_names or not self.names_edit.text().strip():
             self.names_edit.setText(", ".join(self._project_class_names()))
+            self._auto_names = True
         self._update_buttons()
+
+    @Slot(str)
+    def _on_names_typed(self, _text: str) -> None:
+        self._auto_names = False
 
     @Slot()
     def choose_adapter(self) -> None:
@@ -1054,6 +1067,7 @@ class LabelPage(QWidget):
         self.names_edit.setEnabled(not adapter)
         if not adapter and not self.names_edit.text().strip():
             self.names_edit.setText(", ".join(self._project_class_names()))
+            self._auto_names = True
         self._drop_classifier()
         self._update_buttons()
 

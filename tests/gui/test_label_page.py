@@ -227,3 +227,15 @@ def test_drop_and_filter(qtbot, page, image_tree):
     assert page.model.rowCount() == sum(1 for r in page.model.results() if r.confidence < 1.0) > 0
     page.filter_combo.setCurrentIndex(0)
     assert page.model.rowCount() == 16
+
+
+def test_zero_shot_names_follow_the_project_until_typed(qtbot, page, app_state):
+    project = app_state.project
+    project.add_class("yellow")
+    app_state.projectEdited.emit()
+    assert page.names_edit.text() == "blue, green, red, yellow"
+    qtbot.keyClicks(page.names_edit, ", cyan")                # the user types: their names stay
+    project.add_class("magenta")
+    app_state.projectEdited.emit()
+    assert page.names_edit.text() == "blue, green, red, yellow, cyan"
+    assert page.choice().names == ["blue", "green", "red", "yellow", "cyan"]
