@@ -23,7 +23,8 @@ from rmadapter_app.core.project import Project
 
 from . import errors
 from .jobs import JobRunner
-from .project_view import ProjectPage, ask_folder, ask_text
+from . import project_view
+from .project_view import ProjectPage
 from .state import AppState
 
 logger = logging.getLogger(__name__)
@@ -217,7 +218,7 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         if not self._check_idle():
             return
-        name = ask_text(self, self.tr("New project"), self.tr("Project name:"), self.tr("My classifier"))
+        name = project_view.ask_text(self, self.tr("New project"), self.tr("Project name:"), self.tr("My classifier"))
         if not name or not name.strip():
             return
         try:
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_project_dialog(self) -> None:
-        folder = ask_folder(self, self.tr("Open project folder"))
+        folder = project_view.ask_folder(self, self.tr("Open project folder"))
         if folder is not None:
             self.open_project(folder)
 

@@ -1,12 +1,15 @@
 """Widgets and layout of the Project page (kept apart from its behaviour in project_view.py)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+import os
+from functools import partial
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QMenu, QProgressBar, QPushButton,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
-from .qt_models import ClassItemDelegate, NameRole
+from .qt_models import ClassItemDelegate, NameRole, PathRole
 from .thumbnails import THUMB_SIZE
 from .widgets.drop_area import DropListView, make_grid
 from .widgets.problems_panel import ProblemsPanel
@@ -72,9 +75,7 @@ def _right(page) -> QWidget:
                                       "they are added to the class's text prompt."))
     page.prompt_label = QLabel(box)
     page.prompt_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    pal = page.prompt_label.palette()
-    pal.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.PlaceholderText))
-    page.prompt_label.setPalette(pal)
+    page.prompt_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)   # follows theme changes
     page.add_images_btn = _button(box, page.tr("Add images…"), page.tr("Choose image files to add to this class"))
     page.paste_btn = _button(box, page.tr("Paste"), page.tr("Paste an image or image files from the clipboard (Ctrl+V)"))
     page.remove_images_btn = _button(box, page.tr("Remove images"),
@@ -157,3 +158,43 @@ def update_header(page) -> None:
     except (IndexError, KeyError, ValueError):
         prompt = project.prompt_for(c.name)
     page.prompt_label.setText(page.tr("Prompt: {0}").format(prompt))
+
+
+# ---------------------------------------------------------------- context menus
+def fill_move_menu(page, menu: QMenu) -> None:
+    """One action per other class; ``action.data()`` is the class name."""
+    menu.clear()
+    project = page.state.project
+    for name in (project.class_names() if project else []):
+        if name != page.current_class():
+            menu.addAction(name).setData(name)
+
+
+def show_grid_menu(page, pos) -> None:
+    menu = QMenu(page)
+    menu.addAction(page.tr("Remove"), QKeySequence(QKeySequence.StandardKey.Delete),
+                   page.remove_selected_images).setEnabled(page.remove_images_btn.isEnabled())
+    sub = menu.addMenu(page.tr("Move to"))
+    sub.setEnabled(page.move_btn.isEnabled())
+    fill_move_menu(page, sub)
+    sub.triggered.connect(page._on_move_menu_triggered)
+    index = page.grid.indexAt(pos)
+    if index.isValid():
+        menu.addSeparator()
+        menu.addAction(page.tr("Open image"), partial(_open_path, index.data(PathRole)))
+    menu.exec(page.grid.viewport().mapToGlobal(pos))
+
+
+def show_class_menu(page, pos) -> None:
+    menu = QMenu(page)
+    enabled = page.current_class() is not None and not page.is_adding()
+    menu.addAction(page.tr("Rename"), QKeySequence(Qt.Key.Key_F2), page._on_rename_clicked).setEnabled(enabled)
+    menu.addAction(page.tr("Remove class"), QKeySequence(QKeySequence.StandardKey.Delete),
+                   page.remove_selected_class).setEnabled(enabled)
+    menu.addAction(page.tr("Add images…"), page.add_images_dialog).setEnabled(enabled)
+    menu.exec(page.class_view.viewport().mapToGlobal(pos))
+
+
+def _open_path(path: str) -> None:
+    if path and os.path.exists(path):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))

@@ -7,25 +7,23 @@ through ``state.jobs`` so the window stays responsive. Every edit emits ``state.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QWidget
+from PySide6.QtCore import QModelIndex, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
 from rmadapter_app.core.errors import RMAdapterError
-from rmadapter_app.core.events import ProgressEvent, StatusEvent, never_stop, no_event
 from rmadapter_app.core.project import AddResult, Project
 
 from . import errors
-from .project_drop import plan_drop, run_drop_plan
-from .project_layout import build_project_page, update_header
-from .qt_models import ClassListModel, IdRole, ImageListModel, NameRole, PathRole
+from .image_adder import ImageAdder
+from .project_drop import plan_drop
+from .project_layout import build_project_page, fill_move_menu, show_class_menu, show_grid_menu, update_header
+from .qt_models import ClassListModel, IdRole, ImageListModel, NameRole
 from .thumbnails import THUMB_SIZE, ThumbnailCache
 from .widgets.drop_area import paths_from_mime
 
@@ -66,8 +64,8 @@ class ProjectPage(QWidget):
         super().__init__(parent)
         self.state = state
         self._current: str | None = None
-        self._adding = False
         self.thumbs = ThumbnailCache(THUMB_SIZE, parent=self)
+        self.adder = ImageAdder(state, self)
         self.class_model = ClassListModel(self._project, rename=self.rename_class, parent=self)
         self.image_model = ImageListModel(self._project, self.thumbs, self)
         self._build_ui()
@@ -99,7 +97,12 @@ class ProjectPage(QWidget):
         self.remove_images_btn.clicked.connect(self.remove_selected_images)
         self.move_menu.aboutToShow.connect(self._fill_move_menu)
         self.move_menu.triggered.connect(self._on_move_menu_triggered)
-        self.stop_btn.clicked.connect(self._on_stop_clicked)
+        self.stop_btn.clicked.connect(self.adder.stop)
+        self.adder.started.connect(self._on_adder_started)
+        self.adder.progress.connect(self._on_adder_progress)
+        self.adder.status.connect(self._say)
+        self.adder.finished.connect(self._on_add_done)
+        self.adder.failed.connect(self._on_add_failed)
         self.grid.deletePressed.connect(self.remove_selected_images)
         self.class_view.deletePressed.connect(self.remove_selected_class)
 
@@ -271,7 +274,7 @@ class ProjectPage(QWidget):
             shutil.rmtree(tmp, ignore_errors=True)
 
     def is_adding(self) -> bool:
-        return self._adding
+        return self.adder.busy()
 
     # ---------------------------------------------------------------- adding (sync or job)
     def _run_drop(self, plan, sync: bool) -> bool:
@@ -280,41 +283,25 @@ class ProjectPage(QWidget):
         project = self.ensure_project()
         if project is None:
             return False
-        fn = partial(run_drop_plan, project, plan)
-        jobs = self.state.jobs
-        if jobs is None or sync:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                result = fn(no_event, never_stop)
-            except RMAdapterError as exc:
-                QGuiApplication.restoreOverrideCursor()
-                self._on_add_failed(str(exc), "")
-                return False
-            QGuiApplication.restoreOverrideCursor()
-            self._on_add_done(result)
-            return True
-        if jobs.busy():
-            self._say(self.tr("Wait until “{0}” has finished, then add the images again.").format(jobs.current()))
-            return False
-        if not jobs.start(self.tr("Adding images"), fn, on_event=self._on_add_event, on_done=self._on_add_done,
-                          on_failed=self._on_add_failed):
-            return False
-        self._adding = True
+        refused = self.adder.run(project, plan, sync)
+        if refused:
+            self._say(refused)
+        return not refused
+
+    @Slot()
+    def _on_adder_started(self) -> None:
         self.progress.setRange(0, 0)
         self.progress_row.setVisible(True)
         self._update_actions()
-        return True
 
-    def _on_add_event(self, event) -> None:
-        if isinstance(event, ProgressEvent) and event.total > 0:
-            self.progress.setRange(0, event.total)
-            self.progress.setValue(event.done)
-            self.progress.setFormat(self.tr("Checking and copying images: %v of %m"))
-        elif isinstance(event, StatusEvent) and event.level == "info":
-            self._say(event.text)
+    @Slot(int, int)
+    def _on_adder_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("Checking and copying images: %v of %m"))
 
+    @Slot(object)
     def _on_add_done(self, result: AddResult) -> None:
-        self._adding = False
         self.progress_row.setVisible(False)
         self.problems.add_result(result)
         if result.classes_created:
@@ -332,21 +319,16 @@ class ProjectPage(QWidget):
         self._say(" ".join(parts))
         self.addFinished.emit(result)
 
+    @Slot(str, str)
     def _on_add_failed(self, message: str, details: str) -> None:
-        self._adding = False
         self.progress_row.setVisible(False)
         self._edited()
         errors.show_error(self, self.tr("Could not add the images"), message, details)
         self.addFinished.emit(None)
 
-    @Slot()
-    def _on_stop_clicked(self) -> None:
-        if self._adding and self.state.jobs is not None:
-            self.state.jobs.stop()
-
     # ---------------------------------------------------------------- helpers
     def _can_edit(self) -> bool:
-        if self._adding:
+        if self.adder.busy():
             self._say(self.tr("Images are still being added; wait a moment."))
             return False
         return True
@@ -385,7 +367,7 @@ class ProjectPage(QWidget):
         project = self._project()
         has_class = self._current is not None
         has_sel = bool(self.grid.selectionModel().selectedIndexes())
-        idle = not self._adding
+        idle = not self.adder.busy()
         for w in (self.rename_btn, self.remove_class_btn, self.add_images_btn, self.paste_btn, self.desc_edit):
             w.setEnabled(has_class and idle)
         self.remove_images_btn.setEnabled(has_sel and idle)
@@ -396,9 +378,7 @@ class ProjectPage(QWidget):
     def _on_state_project_changed(self) -> None:
         self.thumbs.clear()
         self.problems.clear()
-        self.class_model.beginResetModel()
-        self.class_model.endResetModel()
-        self.class_model.refresh()
+        self.class_model.reset()
         self._current = None
         self.select_class(None)
         project = self._project()
@@ -410,17 +390,19 @@ class ProjectPage(QWidget):
 
     @Slot()
     def _on_state_project_edited(self) -> None:
-        keep = self._current
+        keep, keep_row = self._current, self.class_view.currentIndex().row()
         project = self._project()
         self.class_model.refresh()
         if keep is not None and project is not None and project.has_class(keep):
             keep = project.get_class(keep).name
-            self.image_model.refresh()
-            self.select_class(keep)
-            self._set_current(keep)
+        elif project is not None and 0 <= keep_row < len(project.classes):
+            keep = project.classes[keep_row].name        # renamed (e.g. by undo): stay on its row
         else:
-            self.select_class(None)
-            self.image_model.refresh()
+            keep = None
+        self.image_model.refresh()
+        self.select_class(keep)
+        if keep is not None:
+            self._set_current(keep)
         self._update_header()
         self._update_actions()
 
@@ -473,7 +455,7 @@ class ProjectPage(QWidget):
 
     @Slot()
     def _fill_move_menu(self) -> None:
-        self._fill_menu(self.move_menu)
+        fill_move_menu(self, self.move_menu)
 
     @Slot(QAction)
     def _on_move_menu_triggered(self, action: QAction) -> None:
@@ -481,34 +463,7 @@ class ProjectPage(QWidget):
             self.move_selected_images(str(action.data()))
 
     def _on_grid_menu(self, pos) -> None:
-        menu = QMenu(self)
-        menu.addAction(self.tr("Remove"), QKeySequence(QKeySequence.StandardKey.Delete),
-                       self.remove_selected_images).setEnabled(self.remove_images_btn.isEnabled())
-        sub = menu.addMenu(self.tr("Move to"))
-        sub.setEnabled(self.move_btn.isEnabled())
-        sub.aboutToShow.connect(partial(self._fill_menu, sub))
-        sub.triggered.connect(self._on_move_menu_triggered)
-        index = self.grid.indexAt(pos)
-        if index.isValid():
-            menu.addSeparator()
-            menu.addAction(self.tr("Open image"), partial(self._open_path, index.data(PathRole)))
-        menu.exec(self.grid.viewport().mapToGlobal(pos))
-
-    def _fill_menu(self, menu: QMenu) -> None:
-        menu.clear()
-        project = self._project()
-        for name in (project.class_names() if project else []):
-            if name != self._current:
-                menu.addAction(name).setData(name)
+        show_grid_menu(self, pos)
 
     def _on_class_view_menu(self, pos) -> None:
-        menu = QMenu(self)
-        enabled = self._current is not None and not self._adding
-        menu.addAction(self.tr("Rename"), QKeySequence(Qt.Key.Key_F2), self._on_rename_clicked).setEnabled(enabled)
-        menu.addAction(self.tr("Remove class"), self.remove_selected_class).setEnabled(enabled)
-        menu.addAction(self.tr("Add images…"), self.add_images_dialog).setEnabled(enabled)
-        menu.exec(self.class_view.viewport().mapToGlobal(pos))
-
-    def _open_path(self, path: str) -> None:
-        if path and os.path.exists(path):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        show_class_menu(self, pos)

@@ -54,6 +54,12 @@ class ClassListModel(QAbstractListModel):
             if names:
                 self.dataChanged.emit(self.index(0), self.index(len(names) - 1))
 
+    def reset(self) -> None:
+        """Rebuild from scratch (another project was opened)."""
+        self.beginResetModel()
+        self._names = [c.name for c in self._classes()]
+        self.endResetModel()
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._names)
 

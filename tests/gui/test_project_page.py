@@ -194,48 +194,6 @@ def test_paste_an_image_from_the_clipboard(page, qtbot):
     assert page.state.project.image_path(entries[0]).is_file()
 
 
-def test_window_reopens_last_project_and_asks_before_closing_a_job(qtbot, monkeypatch, error_boxes, tmp_path):
-    from rmadapter_app.gui import main_window
-    win = main_window.MainWindow(restore_last=False, probe_device=False)
-    qtbot.addWidget(win)
-    win.project_page.add_class("cat")
-    folder = win.state.project.folder
-    assert recent.recent_projects()[0] == folder.resolve()
-    assert win.windowTitle().startswith("Untitled")
-    win.undo()                                              # Edit > Undo reaches the project
-    assert win.state.project.class_names() == []
-
-    other = Project.create("Other", tmp_path)
-    assert win.open_project(other.folder)
-    win._fill_recent_menu()
-    actions = [a for a in win.recent_menu.actions() if a.data()]
-    assert [Path(a.data()) for a in actions] == [other.folder.resolve(), folder.resolve()]
-    win._on_recent_menu_triggered(actions[1])               # File > Open recent
-    assert win.state.project.folder == folder.resolve()
-
-    win2 = main_window.MainWindow(probe_device=False)       # a new start reopens the last project
-    qtbot.addWidget(win2)
-    assert win2.state.project is not None and win2.state.project.folder == folder.resolve()
-
-    # closing while a job runs asks first; "no" keeps it running, "yes" stops it and closes
-    answers = iter([False, True])
-    monkeypatch.setattr(main_window, "ask_stop_job", lambda parent, name: next(answers))
-    stopped = []
-
-    def job(on_event, should_stop):
-        while not should_stop():
-            time.sleep(0.01)
-        stopped.append(True)
-        return None
-
-    win.show()
-    assert win.state.jobs.start("long job", job)
-    assert not win.close() and win.state.jobs.busy()
-    assert win.close()
-    assert stopped == [True] and not win.state.jobs.busy()
-    assert not error_boxes
-
-
 def test_rename_with_the_in_place_editor(page, qtbot):
     from PySide6.QtWidgets import QLineEdit
     page.add_class("cat")
