@@ -152,7 +152,8 @@ def update_header(page) -> None:
                         else page.tr("{0} — zero-shot (no images yet)").format(c.name))
     if not page.desc_edit.hasFocus():
         page.desc_edit.setText(c.description)
-    template = project.settings.get("template") or "a photo of a {}."
+    settings = project.settings
+    template = (settings.get("train") or {}).get("template") or settings.get("template") or "a photo of a {}."
     try:
         prompt = project.prompt_for(c.name, template)
     except (IndexError, KeyError, ValueError):

@@ -12,7 +12,6 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QPalette, QStyleHints  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from rmadapter_app.core import paths, recent  # noqa: E402
 from rmadapter_app.core.errors import ProjectError  # noqa: E402

@@ -1,7 +1,6 @@
 """The Project page and the window shell, driven through the same code paths as typing, drops and menus."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from PIL import Image  # noqa: E402
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage  # noqa: E402
 
-from rmadapter_app.core import paths, recent  # noqa: E402
+from rmadapter_app.core import paths  # noqa: E402
 from rmadapter_app.core.project import Project  # noqa: E402
 
 pytestmark = pytest.mark.gui
