@@ -165,6 +165,9 @@ class TrainPage(QWidget):
         project = self.state.project
         if project is None:
             return
+        if self.jobs.busy() and self.jobs.current() not in (JOB_TRAIN, JOB_IMPORT):
+            self._save_timer.start()            # a project job may be writing the manifest: later
+            return
         try:
             data = self.settings.config().to_dict()
         except ValueError:
