@@ -65,9 +65,9 @@ def test_stop_mid_run_keeps_and_saves_partial_adapter(qtbot, app_state, train_pa
     # while training runs, another job is refused and the page says why
     assert not try_page.classify_file(app_state.project.training_data()[0][0][0])
     assert "Busy" in try_page.status_label.text()
-    steps_when_stopped = page._job.n_steps
     with qtbot.waitSignal(app_state.resultChanged, timeout=60000):
         page.stop_training()
+        steps_when_stopped = page._job.n_steps          # read after the flag is set: no race
         assert not page.stop_button.isEnabled()
     assert app_state.jobs.wait_idle(30000)
     result = app_state.result
