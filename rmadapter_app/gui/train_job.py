@@ -62,6 +62,29 @@ def method_name(loss_cfg) -> str:
     return "custom"
 
 
+def needs_download(state, spec) -> bool:
+    """True when loading ``spec`` would download weights (no local file, nothing cached or in memory)."""
+    if spec.weights is not None or spec.model_config is not None or not spec.pretrained:
+        return False
+    if state.cached_backbone(spec) is not None:
+        return False
+    from rmadapter_app.core.weights import cached_weights
+    return cached_weights(spec.model_name, spec.pretrained) is None
+
+
+@dataclass
+class ImportWeightsJob:
+    """Check a local checkpoint and file it in the weights cache under (model, tag). Worker thread."""
+
+    source: Path
+    model_name: str
+    tag: str
+
+    def __call__(self, on_event, should_stop) -> Path:
+        from rmadapter_app.core.weights import import_weights
+        return import_weights(Path(self.source), self.model_name, self.tag)
+
+
 @dataclass
 class TrainJob:
     """A snapshot of one training request; call it on a worker thread."""

@@ -17,7 +17,8 @@ from rmadapter_app.core.config import TrainConfig
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.jobs import JobRunner
 from rmadapter_app.gui.state import AppState, BackboneSpec
-from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, NeedWeights, TrainJob, TrainOutcome
+from rmadapter_app.gui.train_job import (DEFAULT_TEMPLATE, ImportWeightsJob, NeedWeights, TrainJob, TrainOutcome,
+                                         needs_download)
 from rmadapter_app.gui.widgets.run_monitor import RunMonitor, fmt_duration
 from rmadapter_app.gui.widgets.train_settings import TrainSettings
 
@@ -248,12 +249,7 @@ class TrainPage(QWidget):
 
     def _weights_ready(self, spec: BackboneSpec) -> bool:
         """True when the backbone can load without asking; otherwise asks to download or import."""
-        if spec.weights is not None or spec.model_config is not None or not spec.pretrained:
-            return True
-        if self.state.cached_backbone(spec) is not None:
-            return True
-        from rmadapter_app.core.weights import cached_weights
-        if cached_weights(spec.model_name, spec.pretrained) is not None:
+        if not needs_download(self.state, spec):
             return True
         return self._offer_weights(self.tr(
             "The {0} weights are not on this computer yet. Download them now (several hundred MB), "
@@ -275,12 +271,7 @@ class TrainPage(QWidget):
                                      dialogs.WEIGHTS_FILTER)
         if path is None:
             return False
-        tag = spec.pretrained or "imported"
-
-        def job(on_event, should_stop):
-            from rmadapter_app.core.weights import import_weights
-            return import_weights(Path(path), spec.model_name, tag)
-
+        job = ImportWeightsJob(Path(path), spec.model_name, spec.pretrained or "imported")
         self._append_log(self.tr("Checking and importing {0}…").format(Path(path).name))
         self.monitor.busy(self.tr("Importing weights…"))
         return self.jobs.start(JOB_IMPORT, job, on_done=self._on_import_done, on_failed=self._on_import_failed)

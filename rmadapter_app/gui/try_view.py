@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEd
 
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.state import AppState, BackboneSpec
-from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE
+from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, ImportWeightsJob, needs_download
 from rmadapter_app.gui.train_view import ensure_jobs
 
 logger = logging.getLogger("rmadapter_app")
 
-JOB_TRY = "try image"
+JOB_TRY, JOB_IMPORT_TRY = "try image", "import weights (try)"
 PREVIEW = 320
 
 
@@ -64,10 +64,8 @@ def build_classifier(state: AppState, source: ClassifierSource, on_event, should
     from rmadapter_app.core.inference import Classifier
 
     if source.kind == "file":
-        from rmadapter_app.core.adapter_file import load_adapter, read_adapter_header
-        header = read_adapter_header(source.adapter_path)
-        backbone = state.load_backbone(_spec_for_header(header, source.spec), on_event=on_event,
-                                       should_stop=should_stop)
+        from rmadapter_app.core.adapter_file import load_adapter
+        backbone = state.load_backbone(source.spec, on_event=on_event, should_stop=should_stop)
         header, adapters = load_adapter(source.adapter_path, backbone.info)
         template = header.train.get("template") or DEFAULT_TEMPLATE
         return Classifier(backbone, adapters, header.class_names, header.prompts, template=template, header=header)
@@ -316,7 +314,8 @@ class TryPage(QWidget):
 
     def add_class_names(self, text: str) -> bool:
         """Add comma-separated class names; re-ranks the current image. True when any was new."""
-        known = {n.casefold() for n in self._extras} | {n.casefold() for n, _ in self._ranking}
+        known = ({n.casefold() for n in self._extras} | {n.casefold() for n, _ in self._ranking}
+                 | {n.casefold() for n in self._source_class_names()})
         new = []
         for name in (t.strip() for t in text.split(",")):
             if name and name.casefold() not in known:
@@ -329,6 +328,21 @@ class TryPage(QWidget):
         if self._current is not None:
             self._run()
         return True
+
+    def _source_class_names(self) -> list[str]:
+        """The classifier's own class names (adapter header, last result or project), before any ranking."""
+        src = self.source()
+        if src is None:
+            return []
+        if src.kind == "file":
+            try:
+                from rmadapter_app.core.adapter_file import read_adapter_header
+                return list(read_adapter_header(src.adapter_path).class_names)
+            except Exception:  # a damaged file is reported when the classifier is built
+                return []
+        if src.kind == "result":
+            return list(src.result.class_names)
+        return list(src.class_names)
 
     @Slot()
     def clear_added_classes(self) -> None:
@@ -352,16 +366,61 @@ class TryPage(QWidget):
             self.status_label.setText(self.tr("Busy with “{0}”; try again when it has finished.").format(
                 self.jobs.current()))
             return False
+        if source.kind == "file":
+            from rmadapter_app.core.adapter_file import read_adapter_header
+            from rmadapter_app.core.errors import AdapterFileError
+            try:
+                header = read_adapter_header(source.adapter_path)
+            except AdapterFileError as exc:
+                self._on_try_failed(str(exc), "")
+                return False
+            source.spec = _spec_for_header(header, source.spec)
         key = source.key()
         if key != self._classifier_key:
             self._drop_classifier()
             self._classifier_key = key
+        if self._classifier is None and needs_download(self.state, source.spec) \
+                and not self._confirm_weights(source.spec):
+            return False
         path, data = self._current
         job = TryJob(self.state, source, self._classifier, list(self._extras), path, data)
         self._job_generation = self._generation
         self.status_label.setText(self.tr("Classifying…") if self._classifier is not None
                                   else self.tr("Preparing the classifier…"))
-        return self.jobs.start(JOB_TRY, job, on_done=self._on_try_done, on_failed=self._on_try_failed)
+        return self.jobs.start(JOB_TRY, job, on_event=self._on_try_event, on_done=self._on_try_done,
+                               on_failed=self._on_try_failed)
+
+    def _confirm_weights(self, spec: BackboneSpec) -> bool:
+        """Weights not on disk: True to download them in the job; importing a file re-runs afterwards."""
+        choice = dialogs.ask_missing_weights(self, self.tr(
+            "The {0} weights are not on this computer yet. Download them now (several hundred MB), "
+            "or import a weights file you already have.").format(spec.label()))
+        if choice == dialogs.DOWNLOAD:
+            return True
+        if choice == dialogs.IMPORT:
+            path = dialogs.ask_open_file(self, self.tr("Import weights for {0}").format(spec.model_name),
+                                         dialogs.WEIGHTS_FILTER)
+            if path is not None:
+                self.status_label.setText(self.tr("Checking and importing {0}…").format(Path(path).name))
+                job = ImportWeightsJob(Path(path), spec.model_name, spec.pretrained or "imported")
+                self.jobs.start(JOB_IMPORT_TRY, job, on_done=self._on_import_done, on_failed=self._on_try_failed)
+                return False
+        self.status_label.setText(self.tr("The backbone weights are needed to classify."))
+        return False
+
+    def _on_import_done(self, target) -> None:
+        self.status_label.setText(self.tr("Weights imported."))
+        if self._current is not None:
+            self._run()
+
+    def _on_try_event(self, ev) -> None:
+        name = type(ev).__name__
+        if name == "DownloadEvent":
+            total = f" / {ev.total_bytes / 1e6:.0f}" if ev.total_bytes else ""
+            self.status_label.setText(self.tr("Downloading {0}: {1:.0f}{2} MB (Esc stops)").format(
+                ev.filename, ev.done_bytes / 1e6, total))
+        elif name == "StatusEvent":
+            self.status_label.setText(ev.text)
 
     def _on_try_done(self, outcome) -> None:
         clf, ranking = outcome

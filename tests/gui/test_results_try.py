@@ -132,10 +132,24 @@ def test_damaged_or_foreign_adapter_shows_error(qtbot, results_page, app_state, 
     page = TryPage(app_state)
     qtbot.addWidget(page)
     no_dialogs["errors"].clear()
-    assert page.classify_file(app_state.project.training_data()[0][0][0])
-    assert app_state.jobs.wait_idle(60000)
+    assert not page.classify_file(app_state.project.training_data()[0][0][0])
+    assert not app_state.jobs.busy()
     assert len(no_dialogs["errors"]) == 1 and "broken.rmadapter.safetensors" in no_dialogs["errors"][0][1]
     assert page.ranking() == []
+    # header fine but tensors damaged: found when the classifier is built on the worker, shown in words
+    good = results_page.state.project.adapters_dir / "cut.rmadapter.safetensors"
+    from rmadapter_app.core.adapter_file import save_adapter
+    from rmadapter_app.core.config import AdapterConfig
+    bb = app_state.load_backbone()
+    save_adapter(good, state={"visual.layer9.down.weight": torch.zeros(1)},
+                 adapter_config=AdapterConfig().resolve_layers(bb.info.vision_layers, bb.info.text_layers),
+                 backbone=bb.info, class_names=["a", "b"], prompts=["a", "b"])
+    app_state.set_adapter_path(good)
+    no_dialogs["errors"].clear()
+    assert page.classify_file(app_state.project.training_data()[0][0][0])
+    assert app_state.jobs.wait_idle(60000)
+    assert len(no_dialogs["errors"]) == 1 and "cut.rmadapter.safetensors" in no_dialogs["errors"][0][1]
+    assert page.ranking() == [] and _backbone_is_clean(app_state)
 
 
 def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no_dialogs, image_tree):
@@ -212,3 +226,18 @@ def test_try_page_paste_and_drop(qtbot, app_state, no_dialogs, image_tree):
     assert page.classify_file(broken)
     assert app_state.jobs.wait_idle(60000)
     assert len(no_dialogs["errors"]) == 1 and "broken.png" in no_dialogs["errors"][0][1]
+
+
+def test_try_page_asks_before_downloading_weights(qtbot, app_state, no_dialogs, monkeypatch, image_tree):
+    from rmadapter_app.gui import dialogs
+    from rmadapter_app.gui.state import BackboneSpec
+    from rmadapter_app.gui.try_view import TryPage
+
+    app_state.set_backbone_spec(BackboneSpec("ViT-B-32", "openai"))     # not on disk in the test home
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_missing_weights", lambda parent, message: asked.append(message) or None)
+    page = TryPage(app_state)
+    qtbot.addWidget(page)
+    assert not page.classify_file(image_tree / "red" / "red_0.png")
+    assert len(asked) == 1 and "ViT-B-32" in asked[0]
+    assert not app_state.jobs.busy() and "weights are needed" in page.status_label.text()
