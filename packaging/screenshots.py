@@ -1,0 +1,113 @@
+"""Screenshots of the main screens for the README, on the toy digits CLIP (offline).
+
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python packaging/screenshots.py [--out docs/screenshots]
+
+Builds a project of shifted handwritten digits (a few images per class plus one class added by
+name only), trains on the real window through its own buttons' code paths, and grabs each page.
+Settings, projects and caches go to a temporary RMADAPTER_HOME, never to the user's own.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def wait_until(app, predicate, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = p.parse_args(argv)
+    home = Path(tempfile.mkdtemp(prefix="rmadapter-shots-"))
+    os.environ["RMADAPTER_HOME"] = str(home)
+
+    from PySide6.QtWidgets import QApplication
+
+    from rmadapter_app.core.project import Project
+    from rmadapter_app.gui.main_window import MainWindow
+    from rmadapter_app.gui.state import BackboneSpec
+    from rmadapter_app.testing import toyclip as toy
+
+    cfg, weights = toy.ensure_toy_clip(log=print)
+    images, labels = toy.digits_dataset()
+    train_idx, test_idx = toy.toy_split()
+    shifted = toy.shift_images(images, "mixed", seed=0)
+    pool = home / "photos"
+    keep = [i for i in train_idx if labels[i] < 5]
+    per_class: dict[int, list[int]] = {}
+    for i in keep:
+        per_class.setdefault(int(labels[i]), []).append(i)
+    chosen = [i for c in sorted(per_class) for i in per_class[c][:16]]
+    toy.write_image_folder(pool, shifted[chosen], labels[chosen])
+    tests = home / "to-sort"
+    sel = [i for i in test_idx if labels[i] < 6][:120]
+    toy.write_image_folder(tests, shifted[sel], labels[sel])
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from rmadapter_app.app import apply_theme  # noqa: F401  (follows the OS theme like the real app)
+    try:
+        apply_theme(app)
+    except Exception:  # the theme is cosmetic here
+        pass
+    win = MainWindow(restore_last=False)
+    win.resize(1280, 800)
+    project = Project.create("Handwritten digits", home / "projects")
+    project.import_class_folders(pool)
+    project.add_class("five")                               # by name only: zero-shot
+    win.set_project(project)
+    spec = BackboneSpec(model_name=toy.TOY_MODEL_NAME, pretrained=None, weights=weights, model_config=cfg)
+    win.state.set_backbone_spec(spec)
+    win.show()
+    wait_until(app, lambda: False, 1.5)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def shot(key: str, name: str, settle: float = 1.0) -> None:
+        win.sidebar.setCurrentRow(list(win.pages).index(key))
+        wait_until(app, lambda: False, settle)
+        path = args.out / f"{name}.png"
+        win.grab().save(str(path))
+        print(path)
+
+    shot("project", "project")
+    train = win.pages["train"]
+    train.settings.lr.setValue(0.015)                       # the toy CLIP's LR (docs/BENCHMARKS.md)
+    win.sidebar.setCurrentRow(list(win.pages).index("train"))
+    if not train.start_training():
+        print("training did not start", file=sys.stderr)
+        return 1
+    wait_until(app, lambda: not win.state.jobs.busy(), 600)
+    shot("train", "train")
+    shot("results", "results")
+    try_page = win.pages["try"]
+    sample = sorted((tests / "five").glob("*.png"))[1]   # "five" was added by name: no image trained it
+    try_page.add_class_names("seven, eight")
+    try_page.classify_file(sample)
+    wait_until(app, lambda: not win.state.jobs.busy(), 120)
+    shot("try", "try", settle=1.5)
+    label = win.pages["label"]
+    win.sidebar.setCurrentRow(list(win.pages).index("label"))
+    label.add_sources([tests])
+    if label.start_labeling():
+        wait_until(app, lambda: not win.state.jobs.busy(), 300)
+    shot("label", "label", settle=2.0)
+    win.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
