@@ -1,0 +1,78 @@
+"""The Label page's status line: what it says about progress and about finished runs, writes and undos.
+
+Texts are translated in the ``LabelPage`` context.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("LabelPage", text)
+
+
+def fmt_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def labeling_progress(ev) -> str:
+    """A LabelProgressEvent: done / total, speed, time left, cached and unreadable images."""
+    parts = [_tr("Labeling {0} / {1}").format(ev.done, ev.total)]
+    if ev.images_per_s > 0:
+        parts.append(_tr("{0:.1f} images/s").format(ev.images_per_s))
+    if ev.eta_s is not None and ev.done < ev.total:
+        parts.append(_tr("about {0} left").format(fmt_duration(ev.eta_s)))
+    if ev.cached:
+        parts.append(_tr("{0} from the cache").format(ev.cached))
+    if ev.errors:
+        parts.append(_tr("{0} unreadable").format(ev.errors))
+    return " — ".join(parts)
+
+
+def run_done(run, rescored: bool, n_results: int) -> str:
+    """A labeling (or re-scoring) job ended with ``run`` (a LabelRun) showing ``n_results`` images."""
+    if rescored:
+        return _tr("Re-scored {0} images for {1} classes from the cache.").format(n_results, len(run.class_names))
+    if run.stopped:
+        return _tr("Stopped after {0} of {1} images. The results so far are shown and can be written; "
+                   "Run again to continue where it stopped.").format(run.n_done, len(run))
+    rate = run.n_done / run.seconds if run.seconds else 0.0
+    return _tr("Labeled {0} images in {1} ({2:.1f} images/s; {3} from the cache, {4} unreadable).").format(
+        run.n_done, fmt_duration(run.seconds), rate, run.from_cache, run.n_errors)
+
+
+def write_done(outcome) -> str:
+    """A write ended (a WriteOutcome): what was copied or moved, renamed, skipped, failed, reported."""
+    journal, plan = outcome.journal, outcome.plan
+    verb = {"move": _tr("Moved"), "copy": _tr("Copied")}.get(plan.mode)
+    parts = []
+    if verb:
+        parts.append(_tr("{0} {1} images into {2}").format(verb, journal.done, plan.out_dir))
+    if plan.n_renamed:
+        parts.append(_tr("{0} renamed (name taken)").format(plan.n_renamed))
+    if plan.n_skipped:
+        parts.append(_tr("{0} skipped (name taken)").format(plan.n_skipped))
+    if journal.failed:
+        parts.append(_tr("{0} failed").format(len(journal.failed)))
+    if journal.stopped:
+        parts.append(_tr("stopped early"))
+    if outcome.reports:
+        parts.append(_tr("reports: {0}").format(", ".join(p.name for p in outcome.reports)))
+    return "; ".join(parts) + "."
+
+
+def undo_done(result) -> str:
+    """An undo ended (an UndoResult): images moved back, copies removed, files left in place."""
+    parts = []
+    if result.restored:
+        parts.append(_tr("Moved {0} images back").format(result.restored))
+    if result.removed:
+        parts.append(_tr("removed {0} copies").format(result.removed))
+    if result.left:
+        parts.append(_tr("{0} files left in place (changed since)").format(len(result.left)))
+    return ("; ".join(parts) or _tr("Nothing to undo")) + "."

@@ -1,0 +1,201 @@
+"""What the Label page runs on the job runner's worker thread: label, re-score, write, undo."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rmadapter_app.gui.state import AppState, BackboneSpec
+
+JOB_LABEL = "label images"
+JOB_RESCORE = "re-score labels"
+JOB_WRITE = "write labeled files"
+JOB_UNDO = "undo labeled files"
+DEFAULT_TEMPLATE = "a photo of a {}."
+
+
+def _free_path(path: Path) -> Path:
+    """``path``, or ``name (1).ext`` … when it exists (reports never overwrite)."""
+    i = 1
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({i}){path.suffix}")
+        i += 1
+    return candidate
+
+
+@dataclass
+class ClassifierChoice:
+    """What to label with: an adapter file, or class names alone (zero-shot), plus names added by name."""
+
+    spec: BackboneSpec
+    adapter_path: Path | None
+    names: list[str]
+    extras: list[str]
+
+    def key(self) -> tuple:
+        if self.adapter_path is not None:
+            p = Path(self.adapter_path)
+            return ("file", str(p), p.stat().st_mtime_ns if p.exists() else 0, self.spec.key())
+        return ("zero-shot", self.spec.key())
+
+    def wanted_names(self) -> list[str]:
+        """The class list to label with: the names, then the extras not already among them."""
+        known = {n.casefold() for n in self.names}
+        return list(self.names) + [e for e in self.extras if e.casefold() not in known]
+
+
+def _spec_for_header(header, current: BackboneSpec) -> BackboneSpec:
+    current_name = Path(current.model_config).stem if current.model_config else current.model_name
+    if header.backbone.model_name == current_name or not header.backbone.pretrained:
+        return current
+    return BackboneSpec(model_name=header.backbone.model_name, pretrained=header.backbone.pretrained)
+
+
+def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event, should_stop):
+    """Build (or re-attach) the classifier on a worker thread and give it the wanted class list."""
+    from rmadapter_app.core.device import resolve_device
+    from rmadapter_app.core.events import DeviceEvent
+    from rmadapter_app.core.inference import Classifier
+
+    if clf is None:
+        dev = resolve_device("auto")
+        on_event(DeviceEvent(dev.description, dev.device.type))
+        if choice.adapter_path is not None:
+            from rmadapter_app.core.adapter_file import read_adapter_header
+            header = read_adapter_header(choice.adapter_path)
+            backbone = state.load_backbone(_spec_for_header(header, choice.spec), on_event=on_event,
+                                           should_stop=should_stop)
+            backbone.to(dev.device)
+            clf = Classifier.from_file(choice.adapter_path, backbone=backbone)
+        else:
+            backbone = state.load_backbone(choice.spec, on_event=on_event, should_stop=should_stop)
+            backbone.to(dev.device)
+            clf = Classifier(backbone, None, choice.names, template=DEFAULT_TEMPLATE)
+        clf.base_classes = (list(clf.class_names), list(clf.prompts))
+    else:
+        clf.reattach()
+    base_names, base_prompts = clf.base_classes
+    if choice.adapter_path is None:
+        base_names = list(choice.names)
+        base_prompts = [clf.template.format(n) for n in base_names]
+    known = {n.casefold() for n in base_names}
+    extras = [n for n in choice.extras if n.casefold() not in known]
+    names = base_names + extras
+    if names != clf.class_names:
+        try:
+            clf.set_classes(names, base_prompts + [clf.template.format(n) for n in extras])
+        except BaseException:
+            clf.close()                    # never leave adapters on the shared backbone
+            raise
+    return clf
+
+
+class _Throttled:
+    """Passes LabelProgressEvents at most every ``interval`` seconds (the last one always); others at once."""
+
+    def __init__(self, on_event, interval: float = 0.1):
+        self.on_event, self.interval, self.last = on_event, interval, 0.0
+
+    def __call__(self, ev) -> None:
+        from rmadapter_app.core.events import LabelProgressEvent
+        if isinstance(ev, LabelProgressEvent):
+            now = time.monotonic()
+            if now - self.last < self.interval and ev.done < ev.total:
+                return
+            self.last = now
+        self.on_event(ev)
+
+
+@dataclass
+class LabelOutcome:
+    run: Any                # core.label_job.LabelRun
+    classifier: Any         # detached Classifier, reused for re-scoring and the next run
+    key: tuple
+
+
+@dataclass
+class LabelJob:
+    """Label the sources (worker thread); resumes from the embedding cache."""
+
+    state: AppState
+    choice: ClassifierChoice
+    classifier: Any
+    sources: list[Path]
+    recursive: bool
+    batch_size: int
+
+    def __call__(self, on_event, should_stop) -> LabelOutcome:
+        from rmadapter_app.core.label_job import run_labeling
+
+        clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
+        try:
+            run = run_labeling(clf, self.sources, recursive=self.recursive, batch_size=self.batch_size,
+                               on_event=_Throttled(on_event), should_stop=should_stop)
+        finally:
+            clf.close()
+        return LabelOutcome(run, clf, self.choice.key())
+
+
+@dataclass
+class RescoreJob:
+    """New class list, same images: probabilities from the cached embeddings only."""
+
+    state: AppState
+    choice: ClassifierChoice
+    classifier: Any
+    run: Any
+
+    def __call__(self, on_event, should_stop) -> LabelOutcome:
+        from rmadapter_app.core.errors import RMAdapterError
+        from rmadapter_app.core.label_job import rescore
+
+        clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
+        clf.close()
+        try:
+            run = rescore(self.run, clf)
+        except ValueError as exc:
+            raise RMAdapterError("The classifier changed since these images were labeled, so their scores "
+                                 "cannot be reused. Press Run to label them again.") from exc
+        return LabelOutcome(run, clf, self.choice.key())
+
+
+@dataclass
+class WriteOutcome:
+    plan: Any
+    journal: Any
+    reports: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class WriteJob:
+    """Plan, copy or move, and write the reports (worker thread)."""
+
+    results: list
+    plan_args: dict
+    csv_path: Path | None
+    json_path: Path | None
+    meta: dict
+
+    def __call__(self, on_event, should_stop) -> WriteOutcome:
+        from rmadapter_app.core.labeling import apply_plan, plan_labeling, write_csv, write_json
+
+        plan = plan_labeling(self.results, **self.plan_args)
+        journal = apply_plan(plan, on_event=on_event, should_stop=should_stop)
+        reports = []
+        meta = dict(self.meta, journal=str(journal.path) if journal.path else None, stopped=journal.stopped)
+        if self.csv_path is not None:
+            reports.append(write_csv(_free_path(self.csv_path), self.results, plan))
+        if self.json_path is not None:
+            reports.append(write_json(_free_path(self.json_path), self.results, plan, meta))
+        return WriteOutcome(plan, journal, reports)
+
+
+@dataclass
+class UndoJob:
+    journal_path: Path
+
+    def __call__(self, on_event, should_stop):
+        from rmadapter_app.core.labeling import undo
+        return undo(self.journal_path, on_event=on_event)
