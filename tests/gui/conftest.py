@@ -1,0 +1,33 @@
+"""GUI test guard: a modal dialog that a test forgot to patch fails the test at once.
+
+Without this, an unpatched QMessageBox or QFileDialog waits for a click that never comes on the
+offscreen platform, and the test hangs until the timeout. Tests patch the app's own ask_*/show_*
+helpers (gui/dialogs.py, gui/errors.py, page modules) instead.
+"""
+from __future__ import annotations
+
+import pytest
+
+
+class ModalDialogInTest(AssertionError):
+    pass
+
+
+def _refuse(name):
+    def refuse(*_args, **_kwargs):
+        raise ModalDialogInTest(f"a modal {name} opened during a test; patch the app's ask_*/show_* helper")
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch):
+    from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+
+    monkeypatch.setattr(QDialog, "exec", _refuse("QDialog"))
+    monkeypatch.setattr(QMessageBox, "exec", _refuse("QMessageBox"))
+    for name in ("information", "warning", "critical", "question", "about"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(_refuse(f"QMessageBox.{name}")))
+    for name in ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(_refuse(f"QFileDialog.{name}")))
+    for name in ("getText", "getItem", "getInt", "getDouble"):
+        monkeypatch.setattr(QInputDialog, name, staticmethod(_refuse(f"QInputDialog.{name}")))
