@@ -80,7 +80,7 @@ def _step_flops(backbone, data, batch: int, cache: bool, device: str) -> float:
         seen = []
         cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none", min_steps=1)
         with FlopCounterMode(display=False) as fc:
-            train(backbone, data.samples[: batch * (steps + 1)], data.class_names, config=cfg,
+            train(backbone, data.samples[: batch * 3], data.class_names, config=cfg,   # same images both times
                   on_event=lambda ev: seen.append(1) if isinstance(ev, E.StepEvent) else None,
                   should_stop=lambda: len(seen) >= steps)
         return fc.get_total_flops()
@@ -88,23 +88,30 @@ def _step_flops(backbone, data, batch: int, cache: bool, device: str) -> float:
     return float(count(2) - count(1))
 
 
-def matmul_flops_per_s(device: str, n: int = 2048, repeats: int = 10) -> float:
-    """The machine's own measured fp32 matmul throughput (the denominator of 'fraction of peak')."""
+def matmul_flops_per_s(device: str, sizes=(1024, 2048, 4096), repeats: int = 5) -> float:
+    """The machine's own fp32 matmul throughput: the best of square sizes (median of repeats each).
+
+    This is the denominator of "fraction of the machine's matmul throughput"; it is a practical
+    peak, so a model whose matmuls are shaped better than these can land slightly above 100 %.
+    """
     import torch
 
-    a = torch.randn(n, n, device=device)
-    b = torch.randn(n, n, device=device)
-    torch.matmul(a, b)
-    times = []
-    for _ in range(repeats):
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        t = time.perf_counter()
+    best = 0.0
+    for n in sizes:
+        a = torch.randn(n, n, device=device)
+        b = torch.randn(n, n, device=device)
         torch.matmul(a, b)
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - t)
-    return 2 * n ** 3 / statistics.median(times)
+        times = []
+        for _ in range(repeats):
+            if device.startswith("cuda"):
+                torch.cuda.synchronize()
+            t = time.perf_counter()
+            torch.matmul(a, b)
+            if device.startswith("cuda"):
+                torch.cuda.synchronize()
+            times.append(time.perf_counter() - t)
+        best = max(best, 2 * n ** 3 / statistics.median(times))
+    return best
 
 
 def main(argv=None) -> int:
@@ -154,7 +161,7 @@ def main(argv=None) -> int:
               f"{s['cached_peak_mb']:8.0f}/{s['uncached_peak_mb']:<5.0f} "
               f"{s['cached_step_gflop']:6.1f}/{s['uncached_step_gflop']:<5.1f} "
               f"{100 * s['cached_fraction_of_matmul_peak']:7.1f}/{100 * s['uncached_fraction_of_matmul_peak']:.1f}")
-    print("matmul throughput (fp32 2048x2048, measured in each run's process): "
+    print("matmul throughput (fp32, best of 1024/2048/4096 square, measured in each run's process): "
           + ", ".join(f"{m} {s['matmul_gflops_per_s'][0]}/{s['matmul_gflops_per_s'][1]} GFLOP/s" for m, s in summary.items()))
     print(f"device: {dev.description}; results in {path}")
     return 0

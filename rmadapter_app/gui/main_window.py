@@ -356,6 +356,8 @@ class MainWindow(QMainWindow):
         name = self.state.jobs.current()
         if busy and name:
             self.statusBar().showMessage(self.tr("Running: {0}").format(name))
+        elif not busy and self.statusBar().currentMessage().startswith(self.tr("Running: ").strip()):
+            self.statusBar().clearMessage()          # pages post their own outcome; never a stale "Running"
 
     @Slot()
     def _on_page_shortcut(self) -> None:
