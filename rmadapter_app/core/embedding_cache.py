@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from . import paths
-from .fileio import atomic_write, atomic_write_json
+from .fileio import atomic_write, atomic_write_json, sha256_of_file
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +43,7 @@ _HASH_BYTES = 32
 # ---------------------------------------------------------------------- identities
 def content_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_of_file(path)
 
 
 def _tensors_sha256(tensors: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ A crash or a full disk leaves the old file intact and no half-written one behind
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -48,3 +49,22 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     """Write ``obj`` as UTF-8 JSON (indent 2, sorted keys) atomically."""
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def sha256_of_file(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes, streamed in 1 MiB blocks (a huge file never sits in memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... when taken: never overwrites."""
+    candidate = Path(folder) / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = Path(folder) / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate

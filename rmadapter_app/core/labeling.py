@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import RMAdapterError
 from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
-from .fileio import atomic_write, atomic_write_json
+from .fileio import atomic_write, atomic_write_json, sha256_of_file, unique_path
 
 logger = logging.getLogger(__name__)
 
@@ -293,11 +293,7 @@ class UndoResult:
 
 
 def _hash_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_of_file(path)
 
 
 def _copy_hashing(src: Path, dst: Path) -> tuple[int, str]:
@@ -341,13 +337,7 @@ class _JournalWriter:
 
 
 def _journal_path(out_dir: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = out_dir / f"{JOURNAL_PREFIX}{stamp}.json"
-    i = 1
-    while path.exists():
-        path = out_dir / f"{JOURNAL_PREFIX}{stamp}-{i}.json"
-        i += 1
-    return path
+    return unique_path(out_dir, JOURNAL_PREFIX + time.strftime("%Y%m%d-%H%M%S"), ".json")
 
 
 def _makedirs(folder: Path, created: list[str]) -> None:

@@ -5,7 +5,6 @@ Kept apart from :mod:`project` so that module stays about editing; nothing here 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProjectError
+from .fileio import sha256_of_file
 from .images import Problem
 
 MANIFEST = "project.json"
@@ -76,11 +76,7 @@ def slugify(name: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_of_file(path)
 
 
 def trash(folder: Path, rels: Sequence[str]) -> list[tuple[str, Path]]:

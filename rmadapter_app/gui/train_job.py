@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rmadapter_app.core.fileio import unique_path
+
 logger = logging.getLogger("rmadapter_app")
 
 DEFAULT_TEMPLATE = "a photo of a {}."   # same as core.training.DEFAULT_TEMPLATE (kept here: no torch import)
@@ -42,15 +44,6 @@ def safe_file_stem(name: str) -> str:
     stem = re.sub(r"[^\w.-]+", "-", name.strip(), flags=re.UNICODE).strip("-.")
     return stem or "adapter"
 
-
-def unique_path(folder: Path, stem: str, suffix: str) -> Path:
-    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... when taken: autosave never overwrites."""
-    candidate = folder / f"{stem}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
 
 
 def method_name(loss_cfg) -> str:
