@@ -173,6 +173,20 @@ def _load_backbone(args, on_event, should_stop, default_model: str = "ViT-B-16",
                          device=dev.device, on_event=on_event, should_stop=should_stop)
 
 
+def make_classifier(args, on_event, stop):
+    """The classifier the classify and label commands use: --adapter FILE, or --class names (zero-shot)."""
+    from .core.inference import Classifier
+
+    if args.adapter:
+        return Classifier.from_file(args.adapter, extra_classes=args.extra_class, device=args.device,
+                                    weights=args.weights, model_config=args.model_config,
+                                    on_event=on_event, should_stop=stop)
+    names = list(dict.fromkeys(args.classes + args.extra_class))
+    if len(names) < 2:
+        raise SystemExit("error: give --adapter FILE, or at least two class names with --class")
+    return Classifier(_load_backbone(args, on_event, stop), None, names)
+
+
 def _cmd_train(args, progress) -> int:
     from dataclasses import replace
 
@@ -211,7 +225,6 @@ def _cmd_train(args, progress) -> int:
 
 def _cmd_classify(args, progress) -> int:
     from .core.images import iter_image_files
-    from .core.inference import Classifier
 
     problems = []
     files = list(iter_image_files(args.paths, recursive=not args.no_recursive, problems=problems))
@@ -220,17 +233,7 @@ def _cmd_classify(args, progress) -> int:
     if not files:
         raise SystemExit("error: no image files found in the given paths")
     with _StopFlag() as stop:
-        if args.adapter:
-            clf = Classifier.from_file(args.adapter, extra_classes=args.extra_class, device=args.device,
-                                       weights=args.weights, model_config=args.model_config,
-                                       on_event=progress, should_stop=stop)
-        else:
-            names = args.classes + args.extra_class
-            if len(names) < 2:
-                raise SystemExit("error: give --adapter FILE, or at least two class names with --class")
-            backbone = _load_backbone(args, progress, stop)
-            clf = Classifier(backbone, None, names)
-        with clf:
+        with make_classifier(args, progress, stop) as clf:
             preds = clf.classify_paths(files, batch_size=args.batch_size, top_k=args.top_k,
                                        on_event=progress, should_stop=stop)
     rows = []

@@ -113,21 +113,13 @@ def run_label_command(args, progress) -> int:
     if args.undo is not None:
         return _undo(args, progress)
 
-    from .cli import _load_backbone, _StopFlag
-    from .core.inference import Classifier
+    from .cli import _StopFlag, make_classifier
     from .core.label_job import run_labeling
     from .core.labeling import apply_plan, plan_labeling, write_csv, write_json
 
     events = _LabelProgress(progress)
     with _StopFlag() as stop:
-        if args.adapter:
-            clf = Classifier.from_file(args.adapter, extra_classes=args.extra_class, device=args.device,
-                                       weights=args.weights, model_config=args.model_config,
-                                       on_event=events, should_stop=stop)
-        else:
-            backbone = _load_backbone(args, events, stop)
-            clf = Classifier(backbone, None, list(dict.fromkeys(args.classes + args.extra_class)))
-        with clf:
+        with make_classifier(args, events, stop) as clf:
             run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
                                on_event=events, should_stop=stop)
     results = run.results(top_k=args.top_k)
