@@ -12,44 +12,38 @@ the file's SHA-256, so a picture is in a project at most once.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import ImageLoadError, ProjectError, RMAdapterError
-from .events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop, no_event
-from .fileio import atomic_write, atomic_write_json
-from .images import IMAGE_SUFFIXES, Problem, iter_image_files, load_rgb
+from .errors import ProjectError, RMAdapterError
+from .fileio import atomic_write_json
 from .project_files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, empty_old_trash,
-                            file_sha256, folder_name, non_empty_dir, slugify, trash, untrash)
+                            folder_name, non_empty_dir, slugify, trash, untrash)
+from .project_import import ProjectImport
+from .project_undo import MAX_UNDO, UndoHistory, put_back, take_out
 
 __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION", "MANIFEST", "TRASH",
-           "folder_name", "slugify"]
+           "folder_name", "slugify", "MAX_UNDO"]
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-MAX_UNDO = 200
 DEFAULT_TEMPLATE = "a photo of a {}."
 
 
-@dataclass
-class _Step:
-    description: str
-    undo: Callable[[], None]
+class Project(ProjectImport):
+    """A project folder. Not thread-safe: one edit at a time (the GUI runs one job at a time).
 
-
-class Project:
-    """A project folder. Not thread-safe: one edit at a time (the GUI runs one job at a time)."""
+    Adding images (:meth:`add_images`, :meth:`import_class_folders`) lives in :mod:`project_import`.
+    """
 
     def __init__(self, folder: Path, name: str, classes: list[ClassEntry] | None = None,
                  settings: dict[str, Any] | None = None, created: str = ""):
@@ -59,8 +53,7 @@ class Project:
         self.settings: dict[str, Any] = settings or {}
         self.created = created or time.strftime("%Y-%m-%dT%H:%M:%S")
         self.missing: list[tuple[str, ImageEntry]] = []    # (class, entry) whose file is gone
-        self._undo: list[_Step] = []
-        self._group: list[_Step] | None = None
+        self._history = UndoHistory()
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ create / open / save
@@ -215,44 +208,22 @@ class Project:
 
     # ------------------------------------------------------------------ undo
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self._history.can_undo()
 
     def undo_description(self) -> str | None:
-        return self._undo[-1].description if self._undo else None
+        return self._history.last_description()
 
     def undo(self) -> str | None:
         """Undo the last edit; returns what was undone, or None when there is nothing to undo."""
         with self._lock:
-            if not self._undo:
+            step = self._history.pop()
+            if step is None:
                 return None
-            step = self._undo.pop()
             try:
                 step.undo()
             finally:
                 self.save()
             return step.description
-
-    def _push(self, description: str, undo: Callable[[], None]) -> None:
-        step = _Step(description, undo)
-        if self._group is not None:
-            self._group.append(step)
-            return
-        self._undo.append(step)
-        del self._undo[:-MAX_UNDO]
-
-    @contextlib.contextmanager
-    def _grouped(self, description: Callable[[], str]) -> Iterator[None]:
-        """Collect the steps pushed inside into one undo step."""
-        outer, self._group = self._group, []
-        try:
-            yield
-        finally:
-            steps, self._group = self._group, outer
-            if steps:
-                def undo_all() -> None:
-                    for s in reversed(steps):
-                        s.undo()
-                self._push(description(), undo_all)
 
     # ------------------------------------------------------------------ class edits
     def _check_name(self, name: str, ignore: ClassEntry | None = None) -> str:
@@ -283,7 +254,7 @@ class Project:
             entry = ClassEntry(self._check_name(name), description.strip())
             entry.folder = self._free_folder(entry.name)
             self.classes.append(entry)
-            self._push(f"Add class “{entry.name}”", lambda: self._drop_class(entry))
+            self._history.push(f"Add class “{entry.name}”", lambda: self._drop_class(entry))
             self.save()
             return entry
 
@@ -300,7 +271,7 @@ class Project:
                 return
             before = entry.name
             self._set_name(entry, clean)
-            self._push(f"Rename “{before}” to “{clean}”", lambda: self._set_name(entry, before))
+            self._history.push(f"Rename “{before}” to “{clean}”", lambda: self._set_name(entry, before))
             self.save()
 
     def _set_name(self, entry: ClassEntry, name: str) -> None:
@@ -335,7 +306,7 @@ class Project:
             def restore() -> None:
                 entry.description = before
             entry.description = text
-            self._push(f"Change the description of “{entry.name}”", restore)
+            self._history.push(f"Change the description of “{entry.name}”", restore)
             self.save()
 
     def remove_class(self, name: str) -> None:
@@ -349,119 +320,22 @@ class Project:
             def restore() -> None:
                 untrash(self.folder, moved)
                 self.classes.insert(min(index, len(self.classes)), entry)
-            self._push(f"Remove class “{entry.name}”", restore)
+            self._history.push(f"Remove class “{entry.name}”", restore)
             self.save()
 
     # ------------------------------------------------------------------ image edits
-    def add_images(self, class_name: str, paths_in: Iterable[Path | str], on_event: EventHook | None = None,
-                   should_stop: StopHook | None = None) -> AddResult:
-        """Copy image files (and images inside folders, recursively) into a class.
-
-        Each file is decoded once to check it; broken or unsupported files are rejected with a
-        reason, files already in the project are reported as duplicates (with the class holding
-        them). A stop keeps what was copied so far (``result.stopped``).
-        """
-        on_event = on_event or no_event
-        should_stop = should_stop or never_stop
-        with self._lock:
-            entry = self.get_class(class_name)
-            result = AddResult()
-            files = list(iter_image_files([Path(p) for p in paths_in], True, result.rejected))
-            known = {e.sha256: c.name for c in self.classes for e in c.images}
-            dest_dir = self.folder / IMAGES / entry.folder
-            for i, src in enumerate(files):
-                if should_stop():
-                    result.stopped = True
-                    break
-                on_event(ProgressEvent("Adding images", i, len(files)))
-                self._add_one(src, entry, dest_dir, known, result)
-            on_event(ProgressEvent("Adding images", len(files), len(files)))
-            if result.added:
-                added = list(result.added)
-                entry.images += added
-                self._push(f"Add {len(added)} image(s) to “{entry.name}”",
-                           lambda: self._take_out(entry, [e.id for e in added], to_trash=True))
-                self.save()
-            for p in result.rejected:
-                on_event(StatusEvent(f"Skipped {p.path.name}: {p.reason}", "warning"))
-            return result
-
-    def _add_one(self, src: Path, entry: ClassEntry, dest_dir: Path, known: dict[str, str],
-                 result: AddResult) -> None:
-        try:
-            digest = file_sha256(src)
-        except OSError as exc:
-            result.rejected.append(Problem(src, f"cannot be read ({exc.strerror or exc})"))
-            return
-        if digest in known:
-            result.duplicates.append((src, known[digest]))
-            return
-        try:
-            load_rgb(src)
-        except ImageLoadError as exc:
-            reason = str(exc)
-            prefix = f"{src.name}: "
-            result.rejected.append(Problem(src, reason[len(prefix):] if reason.startswith(prefix) else reason))
-            return
-        image_id = digest[:16]
-        dest = dest_dir / f"{image_id}{src.suffix.lower()}"
-        try:
-            atomic_write(dest, lambda tmp: shutil.copyfile(src, tmp))
-        except (RMAdapterError, OSError) as exc:
-            result.rejected.append(Problem(src, f"could not be copied into the project ({exc})"))
-            return
-        known[digest] = entry.name
-        result.added.append(ImageEntry(image_id, dest.relative_to(self.folder).as_posix(), digest, src.name))
-
-    def import_class_folders(self, root: Path, on_event: EventHook | None = None,
-                             should_stop: StopHook | None = None) -> AddResult:
-        """One class per subfolder of ``root`` (underscores become spaces), with its images.
-
-        Existing classes of the same name get the images added. Image files lying directly in
-        ``root`` are reported as rejected (they belong to no class). One undo step undoes it all.
-        """
-        root = Path(root)
-        if not root.is_dir():
-            raise ProjectError(f"{root} is not a folder.")
-        try:
-            entries = sorted(os.scandir(root), key=lambda e: e.name)
-        except OSError as exc:
-            raise ProjectError(f"{root} cannot be read: {exc.strerror or exc}") from exc
-        subdirs = [Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(".")]
-        if not subdirs:
-            raise ProjectError(f"{root} has no class subfolders. Put each class's images in its own subfolder.")
-        result = AddResult()
-        result.rejected += [Problem(Path(e.path), "not inside a class folder") for e in entries
-                            if e.is_file() and not e.name.startswith(".") and Path(e.name).suffix.lower()
-                            in IMAGE_SUFFIXES]
-        with self._lock, self._grouped(lambda: f"Import {len(subdirs)} class folder(s) from “{root.name}”"):
-            for sub in subdirs:
-                if should_stop and should_stop():
-                    result.stopped = True
-                    break
-                name = " ".join(sub.name.replace("_", " ").split())
-                if not name:
-                    continue
-                if not self.has_class(name):
-                    self.add_class(name)
-                    result.classes_created.append(name)
-                if on_event:
-                    on_event(StatusEvent(f"Adding images to “{name}”"))
-                result.merge(self.add_images(name, [sub], on_event, should_stop))
-        return result
-
     def remove_images(self, class_name: str, image_ids: Sequence[str]) -> int:
         """Remove images from a class (copies go to the trash; undo restores them). Returns the count."""
         with self._lock:
             entry = self.get_class(class_name)
-            taken = self._take_out(entry, image_ids, to_trash=True)
+            taken = take_out(self.folder, entry, image_ids, to_trash=True)
             if not taken:
                 return 0
 
             def restore() -> None:
                 untrash(self.folder, taken.trashed)
-                self._put_back(entry, taken.positions)
-            self._push(f"Remove {len(taken.positions)} image(s) from “{entry.name}”", restore)
+                put_back(entry, taken.positions)
+            self._history.push(f"Remove {len(taken.positions)} image(s) from “{entry.name}”", restore)
             self.save()
             return len(taken.positions)
 
@@ -471,7 +345,7 @@ class Project:
             src, dst = self.get_class(src_class), self.get_class(dst_class)
             if src is dst:
                 return 0
-            taken = self._take_out(src, image_ids, to_trash=False)
+            taken = take_out(self.folder, src, image_ids, to_trash=False)
             if not taken:
                 return 0
             moved = [e for _, e in taken.positions]
@@ -484,25 +358,12 @@ class Project:
                 for e in moved:
                     dst.images.remove(e)
                     e.file = self._relocate(e.file, src.folder, name=Path(originals[e.id]).name)
-                self._put_back(src, taken.positions)
-            self._push(f"Move {len(moved)} image(s) from “{src.name}” to “{dst.name}”", restore)
+                put_back(src, taken.positions)
+            self._history.push(f"Move {len(moved)} image(s) from “{src.name}” to “{dst.name}”", restore)
             self.save()
             return len(moved)
 
     # ------------------------------------------------------------------ file helpers
-    def _take_out(self, entry: ClassEntry, image_ids: Sequence[str], to_trash: bool) -> _Taken:
-        wanted = set(image_ids)
-        positions = [(i, e) for i, e in enumerate(entry.images) if e.id in wanted]
-        ids = {e.id for _, e in positions}
-        entry.images[:] = [e for e in entry.images if e.id not in ids]
-        trashed = trash(self.folder, [e.file for _, e in positions]) if to_trash else []
-        return _Taken(positions, trashed)
-
-    @staticmethod
-    def _put_back(entry: ClassEntry, positions: list[tuple[int, ImageEntry]]) -> None:
-        for i, e in sorted(positions, key=lambda p: p[0]):
-            entry.images.insert(min(i, len(entry.images)), e)
-
     def _relocate(self, rel: str, folder: str, name: str | None = None) -> str:
         """Move a project file into images/<folder>/ and return its new relative path."""
         src = self.folder / rel
@@ -516,14 +377,6 @@ class Project:
                 logger.warning("could not move %s: %s", src, exc)
                 return rel
         return dst_rel
-
-@dataclass
-class _Taken:
-    positions: list[tuple[int, ImageEntry]]
-    trashed: list[tuple[str, Path]]
-
-    def __bool__(self) -> bool:
-        return bool(self.positions)
 
 
 def _safe_relative(rel: str) -> bool:
