@@ -116,6 +116,10 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int)
     t.add_argument("--method", default="rmadapter",
                    help="loss ladder: mma, mma+con, mma+con+trec, mma+con+vrec, rmadapter")
+    t.add_argument("--recon-weight", type=float, metavar="W",
+                   help="reconstruction loss weight, image and text (lambda1 = lambda2; default 0.1)")
+    t.add_argument("--consistency-weights", type=float, nargs=2, metavar=("IMAGE", "TEXT"),
+                   help="consistency loss weights (default 10 25)")
     t.add_argument("--template", default="a photo of a {}.", help="prompt template with {} for the class name")
     t.add_argument("--augment", action="store_true", help="random-resized-crop and flip")
     t.add_argument("--no-cache", action="store_true", help="recompute the frozen layers every step (slower)")
@@ -173,6 +177,21 @@ def _load_backbone(args, on_event, should_stop, default_model: str = "ViT-B-16",
                          device=dev.device, on_event=on_event, should_stop=should_stop)
 
 
+def _loss_weights(args):
+    """The LossConfig the weight flags ask for (the --method switches are applied on top)."""
+    from dataclasses import replace
+
+    from .core.config import LossConfig
+
+    loss = LossConfig()
+    if args.recon_weight is not None:
+        loss = replace(loss, recon_visual=args.recon_weight, recon_text=args.recon_weight)
+    if args.consistency_weights is not None:
+        loss = replace(loss, consistency_image=args.consistency_weights[0],
+                       consistency_text=args.consistency_weights[1])
+    return loss
+
+
 def make_classifier(args, on_event, stop):
     """The classifier the classify and label commands use: --adapter FILE, or --class names (zero-shot)."""
     from .core.inference import Classifier
@@ -200,7 +219,7 @@ def _cmd_train(args, progress) -> int:
         progress._say(f"warning: skipped {prob.path}: {prob.reason}")
     cfg = TrainConfig(epochs=args.epochs, shots=args.shots, seed=args.seed, device=args.device,
                       augment=args.augment, cache=not args.no_cache, validation=args.validation,
-                      loss=ladder_loss(args.method))
+                      loss=ladder_loss(args.method, _loss_weights(args)))
     if args.lr:
         cfg = replace(cfg, lr=args.lr)
     if args.batch_size:

@@ -46,3 +46,16 @@ def test_zero_shot_classify_needs_two_classes(tmp_path, tiny_config, image_tree,
                  "--class", "red", "--class", "green"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 8 and all(line.split("\t")[1] in ("red", "green") for line in lines)
+
+
+def test_loss_weight_flags_reach_the_saved_training_config(tmp_path, tiny_config, image_tree, capsys):
+    from rmadapter_app.core.adapter_file import read_adapter_header
+
+    out = tmp_path / "w.rmadapter.safetensors"
+    assert main(["train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
+                 "--epochs", "1", "--method", "mma+con+trec", "--recon-weight", "0.5",
+                 "--consistency-weights", "2", "3"]) == 0
+    loss = read_adapter_header(out).train["config"]["loss"]
+    assert loss["recon_visual"] == 0.5 and loss["recon_text"] == 0.5
+    assert loss["consistency_image"] == 2.0 and loss["consistency_text"] == 3.0
+    assert loss["use_recon_text"] and not loss["use_recon_visual"]      # the --method switches still apply
