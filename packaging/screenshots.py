@@ -32,6 +32,7 @@ def wait_until(app, predicate, timeout: float) -> bool:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    p.add_argument("--dark", action="store_true", help="force the dark palette (what a dark OS theme gets)")
     args = p.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="rmadapter-shots-"))
     os.environ["RMADAPTER_HOME"] = str(home)
@@ -60,10 +61,10 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from rmadapter_app.app import apply_theme  # noqa: F401  (follows the OS theme like the real app)
-    try:
-        apply_theme(app)
-    except Exception:  # the theme is cosmetic here
-        pass
+    apply_theme(app)
+    if args.dark:
+        from rmadapter_app.app import _dark_palette
+        app.setPalette(_dark_palette())
     win = MainWindow(restore_last=False)
     win.resize(1280, 800)
     project = Project.create("Handwritten digits", home / "projects")
