@@ -6,6 +6,18 @@ import pytest
 pytest.importorskip("PySide6")
 
 
+def train_on_page(qtbot, state, epochs: int = 2):
+    """Run the real Train page to the end (as a click on Train does); returns the page."""
+    from rmadapter_app.gui.train_view import TrainPage
+    page = TrainPage(state)
+    qtbot.addWidget(page)
+    page.settings.epochs.setValue(epochs)
+    with qtbot.waitSignal(state.resultChanged, timeout=120000):
+        assert page.start_training()
+    assert state.jobs.wait_idle(30000)
+    return page
+
+
 @pytest.fixture
 def colour_project(tmp_path, image_tree):
     """A real project holding the red/green/blue images (8 each) plus a class known by name only."""

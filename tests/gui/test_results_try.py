@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.gui._train_fixtures import app_state, colour_project, no_dialogs  # noqa: E402,F401
+from tests.gui._train_fixtures import app_state, colour_project, no_dialogs, train_on_page  # noqa: E402,F401
 
 pytestmark = pytest.mark.gui
 
@@ -14,13 +14,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def trained(qtbot, app_state, no_dialogs):
     """The app state after a 2-epoch run of the Train page (result set, adapter autosaved)."""
-    from rmadapter_app.gui.train_view import TrainPage
-    page = TrainPage(app_state)
-    qtbot.addWidget(page)
-    page.settings.epochs.setValue(2)
-    with qtbot.waitSignal(app_state.resultChanged, timeout=120000):
-        assert page.start_training()
-    assert app_state.jobs.wait_idle(30000)
+    train_on_page(qtbot, app_state, epochs=2)
     assert app_state.result is not None and no_dialogs["errors"] == []
     return app_state
 
@@ -153,7 +147,6 @@ def test_damaged_or_foreign_adapter_shows_error(qtbot, results_page, app_state, 
 
 
 def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no_dialogs, image_tree):
-    from rmadapter_app.gui.train_view import TrainPage
     from rmadapter_app.gui.try_view import TryPage
 
     page = TryPage(app_state)
@@ -178,12 +171,7 @@ def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no
     assert page.table.rowCount() == 5
 
     # training still works on the shared backbone afterwards, and the page switches to the new adapter
-    train = TrainPage(app_state)
-    qtbot.addWidget(train)
-    train.settings.epochs.setValue(1)
-    with qtbot.waitSignal(app_state.resultChanged, timeout=120000):
-        assert train.start_training()
-    assert app_state.jobs.wait_idle(30000)
+    train_on_page(qtbot, app_state, epochs=1)
     assert no_dialogs["errors"] == []
     assert page._classifier is None and "adapter" in page.source_label.text()
     assert page.classify_file(image)
