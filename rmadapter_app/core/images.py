@@ -103,10 +103,23 @@ def iter_image_files(paths: Iterable[Path | str], recursive: bool = True,
 
     Non-image files inside folders are skipped silently (a folder holds other things);
     a non-image file named explicitly, or an unreadable folder, is added to ``problems``.
+    Each folder is read once: a link back to a parent folder (a loop) or to a folder
+    already read is skipped and reported.
     """
+    yield from _walk(paths, recursive, problems, set())
+
+
+def _walk(paths: Iterable[Path | str], recursive: bool, problems: list[Problem] | None,
+          seen: set[str]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            real = os.path.realpath(path)
+            if real in seen:
+                if problems is not None:
+                    problems.append(Problem(path, "same folder as one already read (a link), not read twice"))
+                continue
+            seen.add(real)
             try:
                 entries = sorted(os.scandir(path), key=lambda e: e.name)
             except OSError as exc:
@@ -119,13 +132,19 @@ def iter_image_files(paths: Iterable[Path | str], recursive: bool = True,
                     continue
                 try:
                     if entry.is_dir():
+                        target = os.path.realpath(entry.path)
+                        if entry.is_symlink() and Path(real).is_relative_to(target):
+                            if problems is not None:
+                                problems.append(Problem(Path(entry.path),
+                                                        "links back to a parent folder (a loop), not followed"))
+                            continue
                         subdirs.append(Path(entry.path))
                     elif entry.is_file() and is_image_name(Path(entry.name)):
                         yield Path(entry.path)
                 except OSError:
                     continue
             if recursive:
-                yield from iter_image_files(subdirs, recursive, problems)
+                yield from _walk(subdirs, recursive, problems, seen)
         elif path.is_file():
             if is_image_name(path):
                 yield path
