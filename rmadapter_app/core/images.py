@@ -92,6 +92,8 @@ def load_rgb(path: Path | str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageLoadError(f"{path.name}: image too large to decode safely") from exc
     except OSError as exc:
+        if exc.errno is not None:  # the system refused (permissions, I/O), not a decoding problem
+            raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
         raise ImageLoadError(f"{path.name}: damaged or truncated image ({exc})") from exc
     except (ValueError, SyntaxError, MemoryError, Exception) as exc:  # Pillow plugins raise odd types
         raise ImageLoadError(f"{path.name}: could not decode ({type(exc).__name__}: {exc})") from exc

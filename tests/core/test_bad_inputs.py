@@ -27,3 +27,23 @@ def test_same_folder_twice_is_read_once(tmp_path):
     files = list(iter_image_files([root / "red", tmp_path / "red-link"], problems=problems))
     assert len(files) == 2
     assert problems and "already read" in problems[0].reason
+
+
+def test_unreadable_image_says_cannot_be_read_not_damaged(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from rmadapter_app.core import images
+    from rmadapter_app.core.errors import ImageLoadError
+
+    path = tmp_path / "locked.png"
+    Image.new("RGB", (4, 4)).save(path)
+
+    def refuse(fp, *a, **k):  # tests run as root, where chmod 000 does not stop reading
+        raise PermissionError(13, "Permission denied", str(fp))
+    monkeypatch.setattr(images.Image, "open", refuse)
+    try:
+        images.load_rgb(path)
+    except ImageLoadError as exc:
+        assert "cannot be read (Permission denied)" in str(exc) and "damaged" not in str(exc)
+    else:
+        raise AssertionError("no error")
