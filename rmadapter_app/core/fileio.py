@@ -22,8 +22,12 @@ def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
         RMAdapterError: when the folder is not writable or the disk is full; ``path`` is untouched.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise RMAdapterError(f"Could not write {path}: {exc.strerror or exc}. "
+                             "Check that the folder is writable and the disk has free space.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -47,3 +47,19 @@ def test_unreadable_image_says_cannot_be_read_not_damaged(tmp_path, monkeypatch)
         assert "cannot be read (Permission denied)" in str(exc) and "damaged" not in str(exc)
     else:
         raise AssertionError("no error")
+
+
+def test_atomic_write_into_an_unwritable_folder_names_the_target(tmp_path, monkeypatch):
+    import tempfile
+
+    import pytest
+
+    from rmadapter_app.core.errors import RMAdapterError
+    from rmadapter_app.core.fileio import atomic_write_bytes
+
+    def refuse(*a, **k):  # tests run as root, where a read-only folder stays writable
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".x.json.abc.tmp"))
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(RMAdapterError, match=r"Could not write .*x\.json: Permission denied") as info:
+        atomic_write_bytes(tmp_path / "x.json", b"{}")
+    assert ".tmp" not in str(info.value)
