@@ -9,6 +9,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -206,6 +207,47 @@ def make_classifier(args, on_event, stop):
     return Classifier(_load_backbone(args, on_event, stop), None, names)
 
 
+def _check_train_out(out: Path) -> None:
+    """Refuse a --out that would lose a user file or that cannot be written, before any training."""
+    import tempfile
+
+    from .core.adapter_file import read_adapter_header
+    from .core.errors import AdapterFileError
+
+    if out.is_dir():
+        raise SystemExit(f"error: --out {out} is a folder; give a file name, e.g. {out / 'model.rmadapter.safetensors'}")
+    if out.exists():
+        try:
+            read_adapter_header(out)
+        except AdapterFileError:
+            raise SystemExit(f"error: --out {out} already exists and is not an adapter file; "
+                             "it was left as it is. Choose another --out.") from None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".rmadapter-probe-", dir=out.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise SystemExit(f"error: cannot write into {out.parent}: {exc.strerror or exc}. "
+                         "Choose a writable --out; nothing was trained.") from None
+
+
+def _keep_previous(out: Path) -> Path | None:
+    """Copy an adapter about to be replaced to ``<name>-previous.rmadapter.safetensors`` (never overwriting)."""
+    import shutil
+
+    from .core.adapter_file import SUFFIX
+    from .core.fileio import unique_path
+
+    if not out.is_file():
+        return None
+    stem = out.name[:-len(SUFFIX)] if out.name.endswith(SUFFIX) else out.stem
+    suffix = SUFFIX if out.name.endswith(SUFFIX) else out.suffix
+    backup = unique_path(out.parent, f"{stem}-previous", suffix)
+    shutil.copy2(out, backup)
+    return backup
+
+
 def _cmd_train(args, progress) -> int:
     from dataclasses import replace
 
@@ -214,6 +256,7 @@ def _cmd_train(args, progress) -> int:
     from .core.data import scan_class_folders
     from .core.training import train
 
+    _check_train_out(args.out)
     data = scan_class_folders(args.data_dir)
     for prob in data.problems:
         progress._say(f"warning: skipped {prob.path}: {prob.reason}")
@@ -229,10 +272,13 @@ def _cmd_train(args, progress) -> int:
         result = train(backbone, data.samples, data.class_names, template=args.template, config=cfg,
                        on_event=progress, should_stop=stop)
     out = args.out
+    previous = _keep_previous(out)
     save_adapter(out, state=result.adapter_state, adapter_config=result.adapter_config, backbone=backbone.info,
                  class_names=result.class_names, prompts=result.prompts,
                  train={"config": cfg.to_dict(), "metrics": result.metrics, "template": args.template,
                         "method": args.method, "stopped_early": result.stopped_early})
+    if previous is not None:
+        print(f"the previous {out.name} was kept as {previous}", file=sys.stderr)
     m = result.metrics
     summary = {"adapter": str(out), "classes": len(result.class_names), "images": m["n_images"],
                "validation": m["validation"], "zero_shot_accuracy": m["zero_shot_accuracy"],

@@ -63,3 +63,31 @@ def test_atomic_write_into_an_unwritable_folder_names_the_target(tmp_path, monke
     with pytest.raises(RMAdapterError, match=r"Could not write .*x\.json: Permission denied") as info:
         atomic_write_bytes(tmp_path / "x.json", b"{}")
     assert ".tmp" not in str(info.value)
+
+
+def _train(tmp_path, image_tree, tiny_config, out):
+    from rmadapter_app.cli import main
+    return main(["-q", "train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
+                 "--epochs", "1", "--shots", "2", "--validation", "none"])
+
+
+def test_train_out_onto_a_user_file_is_refused_before_training(tmp_path, image_tree, tiny_config):
+    import pytest
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    with pytest.raises(SystemExit, match="not an adapter file"):
+        _train(tmp_path, image_tree, tiny_config, notes)
+    assert notes.read_text() == "my notes"
+    with pytest.raises(SystemExit, match="is a folder"):
+        _train(tmp_path, image_tree, tiny_config, tmp_path)
+
+
+def test_train_out_onto_an_adapter_keeps_the_previous_one(tmp_path, image_tree, tiny_config, capsys):
+    out = tmp_path / "m.rmadapter.safetensors"
+    assert _train(tmp_path, image_tree, tiny_config, out) == 0
+    first = out.read_bytes()
+    assert _train(tmp_path, image_tree, tiny_config, out) == 0
+    backup = tmp_path / "m-previous.rmadapter.safetensors"
+    assert backup.read_bytes() == first and out.is_file()
+    assert "kept as" in capsys.readouterr().err
