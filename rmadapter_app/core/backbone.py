@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -189,10 +191,17 @@ def load_backbone(model_name: str = DEFAULT_MODEL, *, pretrained: str | None = N
         if not weights.is_file():
             raise BackboneUnavailableError(f"Weights file not found: {weights}")
         try:
-            open_clip.load_checkpoint(model, str(weights), strict=True, weights_only=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # torch's pickle-protocol chatter
+                open_clip.load_checkpoint(model, str(weights), strict=True, weights_only=True)
         except Exception as exc:
+            if isinstance(exc, pickle.UnpicklingError):  # never retried without weights_only
+                why = ("it is not a plain file of tensors (files that hold other Python objects "
+                       "are never loaded, for safety)")
+            else:
+                why = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())[:300]
             raise BackboneUnavailableError(
-                f"{weights.name} does not fit '{model_name}' or is damaged: {str(exc).splitlines()[0][:300]}. "
+                f"{weights.name} does not fit '{model_name}' or is damaged: {why}. "
                 "Check that the file is an open_clip checkpoint for this architecture.") from exc
         weights_hash = file_sha256(weights)
     model.eval().requires_grad_(False)

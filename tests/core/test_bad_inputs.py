@@ -91,3 +91,43 @@ def test_train_out_onto_an_adapter_keeps_the_previous_one(tmp_path, image_tree, 
     backup = tmp_path / "m-previous.rmadapter.safetensors"
     assert backup.read_bytes() == first and out.is_file()
     assert "kept as" in capsys.readouterr().err
+
+
+class _Evil:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # creates the marker file if ever unpickled
+
+
+def test_pickle_weights_are_never_unpickled_and_the_message_is_plain(tmp_path, tiny_config):
+    import pickle
+
+    import pytest
+
+    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.errors import BackboneUnavailableError
+
+    marker = tmp_path / "unpickled"
+    for name in ("evil.pt", "evil.bin"):
+        with open(tmp_path / name, "wb") as fh:
+            pickle.dump({"visual.proj": _Evil(str(marker))}, fh)
+        with pytest.raises(BackboneUnavailableError) as info:
+            load_backbone(model_config=tiny_config, weights=tmp_path / name)
+        text = str(info.value)
+        assert "never loaded, for safety" in text and "weights_only" not in text and "\n" not in text
+    assert not marker.exists()
+
+
+def test_weights_that_do_not_fit_name_the_missing_keys(tmp_path, tiny_config):
+    import pytest
+    import torch
+    from safetensors.torch import save_file
+
+    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.errors import BackboneUnavailableError
+
+    save_file({"w": torch.zeros(3)}, str(tmp_path / "other.safetensors"))
+    with pytest.raises(BackboneUnavailableError, match="Missing key"):
+        load_backbone(model_config=tiny_config, weights=tmp_path / "other.safetensors")
