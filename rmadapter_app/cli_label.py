@@ -97,6 +97,11 @@ def _check_args(args) -> None:
         raise SystemExit("error: give at least one image folder or file (SRC), or --undo JOURNAL")
     if args.out is None and args.csv is None and args.json is None:
         raise SystemExit("error: nothing to write: give --out DIR and/or --csv FILE / --json FILE")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise SystemExit(f"error: --out {args.out} is a file, not a folder; give a folder for the sorted images")
+    for flag, path in (("--csv", args.csv), ("--json", args.json)):
+        if path is not None and path.is_dir():
+            raise SystemExit(f"error: {flag} {path} is a folder; give a file name for the report")
     if args.move and args.out is None:
         raise SystemExit("error: --move needs --out DIR")
     if not 0.0 <= args.threshold <= 1.0:

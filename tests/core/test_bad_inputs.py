@@ -131,3 +131,18 @@ def test_weights_that_do_not_fit_name_the_missing_keys(tmp_path, tiny_config):
     save_file({"w": torch.zeros(3)}, str(tmp_path / "other.safetensors"))
     with pytest.raises(BackboneUnavailableError, match="Missing key"):
         load_backbone(model_config=tiny_config, weights=tmp_path / "other.safetensors")
+
+
+def test_label_out_onto_a_file_or_report_onto_a_folder_is_refused_first(tmp_path, image_tree):
+    import pytest
+
+    from rmadapter_app.cli import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    base = ["label", str(image_tree), "--class", "red", "--class", "blue", "--model-config", "/nonexistent.json"]
+    with pytest.raises(SystemExit, match="is a file, not a folder"):
+        main(base + ["--out", str(notes)])
+    with pytest.raises(SystemExit, match="--csv .* is a folder"):
+        main(base + ["--csv", str(tmp_path)])
+    assert notes.read_text() == "my notes"
