@@ -234,18 +234,19 @@ def _check_train_out(out: Path) -> None:
 
 def _keep_previous(out: Path) -> Path | None:
     """Copy an adapter about to be replaced to ``<name>-previous.rmadapter.safetensors`` (never overwriting)."""
-    import shutil
-
     from .core.adapter_file import SUFFIX
-    from .core.fileio import unique_path
+    from .core.fileio import keep_previous
 
-    if not out.is_file():
-        return None
-    stem = out.name[:-len(SUFFIX)] if out.name.endswith(SUFFIX) else out.stem
-    suffix = SUFFIX if out.name.endswith(SUFFIX) else out.suffix
-    backup = unique_path(out.parent, f"{stem}-previous", suffix)
-    shutil.copy2(out, backup)
-    return backup
+    return keep_previous(out, SUFFIX)
+
+
+def report_backup(path: Path | None, progress) -> None:
+    """Keep a report file the command is about to replace, and say where it went."""
+    from .core.fileio import keep_previous
+
+    backup = keep_previous(path) if path is not None else None
+    if backup is not None:
+        print(f"the previous {Path(path).name} was kept as {backup}", file=sys.stderr)
 
 
 def _cmd_train(args, progress) -> int:
@@ -313,6 +314,7 @@ def _cmd_classify(args, progress) -> int:
                 w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["path"])
                 w.writeheader()
                 w.writerows(rows)
+        report_backup(args.csv, progress)
         atomic_write(args.csv, write)
         progress._say(f"wrote {len(rows)} rows to {args.csv}")
     else:

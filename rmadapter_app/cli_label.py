@@ -118,7 +118,7 @@ def run_label_command(args, progress) -> int:
     if args.undo is not None:
         return _undo(args, progress)
 
-    from .cli import _StopFlag, make_classifier
+    from .cli import _StopFlag, make_classifier, report_backup
     from .core.label_job import run_labeling
     from .core.labeling import apply_plan, plan_labeling, write_csv, write_json
 
@@ -144,9 +144,11 @@ def run_label_command(args, progress) -> int:
     meta = {"classes": run.class_names, "adapter": str(args.adapter) if args.adapter else None,
             "stopped": run.stopped, "journal": str(journal.path) if journal and journal.path else None}
     if args.csv:
+        report_backup(args.csv, progress)
         write_csv(args.csv, results, plan)
         progress._say(f"wrote {len(results)} rows to {args.csv}")
     if args.json:
+        report_backup(args.json, progress)
         write_json(args.json, results, plan, meta)
         progress._say(f"wrote {args.json}")
     summary = {"images": len(run), "labeled": sum(r.error is None for r in results), "errors": plan.n_errors,

@@ -72,3 +72,21 @@ def unique_path(folder: Path, stem: str, suffix: str) -> Path:
         candidate = Path(folder) / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def keep_previous(path: Path, suffix: str | None = None) -> Path | None:
+    """Copy a file about to be replaced to ``<stem>-previous<suffix>`` (never overwriting a backup).
+
+    The undo path for commands that write to a name the user chose. ``suffix`` is the full
+    ending to keep (e.g. ``.rmadapter.safetensors``); default: the last one. None if nothing was there.
+    """
+    import shutil
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    suffix = suffix if suffix and path.name.endswith(suffix) else path.suffix
+    stem = path.name[:len(path.name) - len(suffix)] if suffix else path.name
+    backup = unique_path(path.parent, f"{stem}-previous", suffix)
+    shutil.copy2(path, backup)
+    return backup

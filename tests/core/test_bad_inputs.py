@@ -146,3 +146,22 @@ def test_label_out_onto_a_file_or_report_onto_a_folder_is_refused_first(tmp_path
     with pytest.raises(SystemExit, match="--csv .* is a folder"):
         main(base + ["--csv", str(tmp_path)])
     assert notes.read_text() == "my notes"
+
+
+def test_reports_onto_existing_files_keep_the_previous_ones(tmp_path, image_tree, tiny_config, capsys):
+    from rmadapter_app.cli import main
+
+    table = tmp_path / "mine.csv"
+    table.write_text("my own notes\n")
+    assert main(["classify", str(image_tree / "red"), "--class", "red", "--class", "blue",
+                 "--model-config", str(tiny_config), "--csv", str(table)]) == 0
+    assert (tmp_path / "mine-previous.csv").read_text() == "my own notes\n"
+    assert "path" in table.read_text().splitlines()[0]
+    assert "mine-previous.csv" in capsys.readouterr().err
+
+    report = tmp_path / "labels.json"
+    report.write_text("{}")
+    assert main(["label", str(image_tree), "--class", "red", "--class", "blue",
+                 "--model-config", str(tiny_config), "--json", str(report)]) == 0
+    assert (tmp_path / "labels-previous.json").read_text() == "{}"
+    assert '"images"' in report.read_text()
