@@ -56,7 +56,8 @@ def load_readable(paths: Sequence[Path], on_event: EventHook) -> tuple[list[int]
             ok.append(i)
         except ImageLoadError as exc:
             problems.append(Problem(Path(p), str(exc)))
-            on_event(StatusEvent(f"Skipped {exc}", level="warning"))
+            # the message starts with the file name; the folder tells same-named files of two classes apart
+            on_event(StatusEvent(f"Skipped {Path(p).parent.name}/{exc}", level="warning"))
     return ok, problems
 
 

@@ -57,6 +57,7 @@ def test_bad_images_are_reported_and_skipped(tiny_backbone, image_tree):
     names = sorted(p.path.name for p in result.skipped)
     assert names == ["empty.png", "text.jpg", "truncated.png"]
     assert len(warnings) == 3 and result.metrics["n_images"] == 24
+    assert any("red/empty.png" in w for w in warnings)       # the class folder, not just the file name
 
 
 def test_no_readable_image_is_a_clear_error(tiny_backbone, tmp_path):
