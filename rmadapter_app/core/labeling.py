@@ -406,7 +406,11 @@ def apply_plan(plan: Plan, on_event: EventHook | None = None, should_stop: StopH
     if plan.mode == "none" or plan.out_dir is None:
         return Journal(None, plan.mode)
     out_dir = Path(plan.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RMAdapterError(f"The output folder {out_dir} cannot be created ({exc.strerror or exc}). "
+                             "Choose another output folder; no file was copied or moved.") from exc
     jpath = _journal_path(out_dir)
     dirs_created: list[str] = []
     records = [{"src": str(e.source), "dest": str(e.dest), "op": e.action, "state": "pending",

@@ -165,3 +165,19 @@ def test_reports_onto_existing_files_keep_the_previous_ones(tmp_path, image_tree
                  "--model-config", str(tiny_config), "--json", str(report)]) == 0
     assert (tmp_path / "labels-previous.json").read_text() == "{}"
     assert '"images"' in report.read_text()
+
+
+def test_label_output_folder_that_cannot_be_created_is_a_plain_error(tmp_path):
+    import pytest
+
+    from rmadapter_app.core.errors import RMAdapterError
+    from rmadapter_app.core.labeling import LabelResult, apply_plan, plan_labeling
+
+    src = write_color_tree(tmp_path / "src", per_class=1)
+    results = [LabelResult(p, "red", 0.9, [("red", 0.9)]) for p in sorted(src.rglob("*.png"))]
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the output folder should go")
+    plan = plan_labeling(results, threshold=0.0, out_dir=blocker / "out", mode="copy", source_roots=[src])
+    with pytest.raises(RMAdapterError, match="cannot be created"):
+        apply_plan(plan)
+    assert sorted(p.name for p in src.rglob("*.png")) == ["blue_0.png", "green_0.png", "red_0.png"]
