@@ -61,7 +61,13 @@ def install_translators(app) -> list:
     if qt_tr.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_tr)
         installed.append(qt_tr)
-    for folder in i18n_dirs():
+    for folder in i18n_dirs():                  # English plural forms ("1 image", "2 images") first
+        base = QTranslator(app)
+        if (folder / "rmadapter_en.qm").is_file() and base.load(str(folder / "rmadapter_en.qm")):
+            app.installTranslator(base)
+            installed.append(base)
+            break
+    for folder in i18n_dirs():                  # then the user's language, which takes precedence
         tr = QTranslator(app)
         if folder.is_dir() and tr.load(locale, "rmadapter", "_", str(folder)):
             app.installTranslator(tr)

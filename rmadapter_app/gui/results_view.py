@@ -168,7 +168,7 @@ class ResultsPage(QWidget):
             lines.append(self.tr("Stopped early after {0} of {1} steps: these numbers describe the partial "
                                  "adapter.").format(m.get("steps"), m.get("planned_steps")))
         if m.get("skipped"):
-            lines.append(self.tr("{0} unreadable image(s) were skipped.").format(m["skipped"]))
+            lines.append(self.tr("%n unreadable image(s) were skipped.", "", int(m["skipped"])))
         return "\n".join(lines)
 
     @Slot(int, int)
@@ -178,8 +178,8 @@ class ResultsPage(QWidget):
             return
         records = [p for p in result.val_predictions if p["label"] == true_index and p["pred"] == pred_index]
         names = self._class_names
-        self.cell_label.setText(self.tr("{0} image(s) of “{1}” predicted as “{2}”").format(
-            len(records), names[true_index], names[pred_index]))
+        self.cell_label.setText(self.tr("%n image(s) of “{0}” predicted as “{1}”", "", len(records)).format(
+            names[true_index], names[pred_index]))
         self.cell_gallery.show_predictions(records, names)
         self.tabs.setCurrentIndex(0)
 

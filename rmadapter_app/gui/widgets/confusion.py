@@ -56,8 +56,8 @@ class ConfusionModel(QAbstractTableModel):
             colour.setAlphaF(0.15 + 0.7 * (n / total if total else 0))
             return colour
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("{0} validation image(s) of “{1}” predicted as “{2}”. Click to see them.").format(
-                n, self._names[r], self._names[c])
+            return self.tr("%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.", "",
+                           int(n)).format(self._names[r], self._names[c])
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
