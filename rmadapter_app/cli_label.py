@@ -104,6 +104,13 @@ def _check_args(args) -> None:
             raise SystemExit(f"error: {flag} {path} is a folder; give a file name for the report")
     if args.move and args.out is None:
         raise SystemExit("error: --move needs --out DIR")
+    if args.out is not None:                      # refuse before labeling, not after
+        out = args.out.resolve()
+        for src in args.sources:
+            root = Path(src).resolve()
+            if root.is_dir() and (out == root or root in out.parents):
+                raise SystemExit(f"error: --out {args.out} is inside the source folder {src}; "
+                                 "choose an output folder outside the images being labeled")
     if not 0.0 <= args.threshold <= 1.0:
         raise SystemExit(f"error: --threshold must be between 0 and 1, got {args.threshold}")
     if args.top_k < 1 or args.batch_size < 1:
