@@ -65,6 +65,8 @@ class StepEvent:
     lr: float
     fold: int | None = None
     seconds: float = 0.0   # wall time since training started
+    fit: int = 0           # which training of this run (k-fold: the final adapter, then one per fold)
+    fits: int = 1          # how many trainings the run makes in all (for a whole-run ETA)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ class _Run:
         self.on_event, self.should_stop = on_event, should_stop
         self.t0 = time.perf_counter()
         self.pil_cache: dict[int, Any] = {}
+        self.fit_index, self.n_fits = 0, 1            # reported in StepEvents for a whole-run ETA
 
     # ---------------------------------------------------------------- one forward/backward
     def _batch_inputs(self, model: AdaptedCLIP, idx: torch.Tensor, gen: torch.Generator):
@@ -194,7 +195,8 @@ class _Run:
                 if not math.isfinite(values["total"]):
                     raise DatasetError("Training diverged (the loss became NaN or infinite); "
                                        "lower the learning rate or the loss weights.")
-                event = StepEvent(step, total, epoch, values, lr, fold, time.perf_counter() - self.t0)
+                event = StepEvent(step, total, epoch, values, lr, fold, time.perf_counter() - self.t0,
+                                  self.fit_index, self.n_fits)
                 history.append({"step": step, "epoch": epoch, "fold": fold, "lr": lr, **values})
                 self.on_event(event)
             if seen:
@@ -292,12 +294,14 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
         # The final adapter (all images) is trained first so a stop during cross-validation
         # still leaves the user a complete adapter; the folds then estimate its accuracy.
         on_event(StatusEvent("Training the adapter on all images"))
+        run.n_fits = 1 + len(split.folds)
         outcome = run.fit(list(range(len(paths))), [], fold=None)
         stopped = outcome["stopped"]
         for f, (tr, va) in enumerate(split.folds):
             if stopped:
                 break
             on_event(StatusEvent(f"Estimating accuracy: cross-validation fold {f + 1} of {len(split.folds)}"))
+            run.fit_index = f + 1
             out = run.fit(tr, va, fold=f)
             if out["stopped"]:
                 stopped = True

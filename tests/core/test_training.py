@@ -73,11 +73,14 @@ def test_few_images_use_cross_validation_not_a_silent_zero(tiny_backbone, tmp_pa
     from tests.conftest import write_color_tree
     root = write_color_tree(tmp_path / "few", per_class=2)
     data = scan_class_folders(root)
-    folds = []
+    folds, steps = [], []
     result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=1, **FAST),
-                   on_event=lambda e: folds.append(e) if isinstance(e, E.FoldEvent) else None)
+                   on_event=lambda e: folds.append(e) if isinstance(e, E.FoldEvent)
+                   else steps.append(e) if isinstance(e, E.StepEvent) else None)
     assert result.metrics["validation"] == "kfold"
     assert len(folds) == 5 and len(result.metrics["fold_accuracies"]) == 5
+    assert {s.fits for s in steps} == {6}                       # the final adapter + 5 folds: whole-run ETA
+    assert [s.fit for s in steps] == sorted(s.fit for s in steps) and steps[-1].fit == 5
     assert result.metrics["n_val"] == 6 and result.metrics["val_accuracy"] is not None
     assert not result.stopped_early and result.metrics["steps"] > 0
 

@@ -39,7 +39,7 @@ class RunMonitor(QWidget):
         self.progress.setValue(0)
         self.progress.setToolTip(self.tr("Progress of the current phase."))
         self.eta_label = QLabel(self)
-        self.eta_label.setToolTip(self.tr("Speed and time left for the current phase."))
+        self.eta_label.setToolTip(self.tr("Speed, and time left for the whole run (cross-validation included)."))
         self.loss_plot = LossPlot(self)
         self.acc_plot = AccuracyPlot(self)
         self.log = QPlainTextEdit(self)
@@ -159,5 +159,6 @@ class RunMonitor(QWidget):
         elapsed, done = ev.seconds - self._fit_t0, ev.step - self._fit_s0
         if done > 0 and elapsed > 0:
             rate = done / elapsed
-            left = (ev.total_steps - ev.step) / rate
+            # this training's steps, plus the trainings still to come (k-fold), of about the same length
+            left = ((ev.total_steps - ev.step) + (ev.fits - ev.fit - 1) * ev.total_steps) / rate
             self.eta_label.setText(self.tr("{0:.1f} steps/s · about {1} left").format(rate, fmt_duration(left)))
