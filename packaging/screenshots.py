@@ -60,8 +60,9 @@ def main(argv=None) -> int:
     toy.write_image_folder(tests, shifted[sel], labels[sel])
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from rmadapter_app.app import apply_theme  # noqa: F401  (follows the OS theme like the real app)
+    from rmadapter_app.app import apply_theme, install_translators   # as the real app starts
     apply_theme(app)
+    install_translators(app)
     if args.dark:
         from rmadapter_app.app import _dark_palette
         app.setPalette(_dark_palette())
