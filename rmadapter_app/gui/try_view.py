@@ -244,6 +244,13 @@ class TryPage(QWidget):
     @Slot()
     def _on_rerun_timer_timeout(self) -> None:
         """Re-rank the shown image with the new classifier, when the page is on screen and idle."""
+        path = self._current[0] if self._current is not None else None
+        if path is not None and not path.exists():   # e.g. its class was removed from the project
+            self._current = None
+            self._show_ranking([], set())
+            self.status_label.setText(self.tr("{0} is no longer on disk (was its class removed?). "
+                                              "Drop an image to rank it.").format(path.name))
+            return
         if self._current is not None and self.isVisible() and not self.jobs.busy():
             self._run()
         elif self._current is not None:
