@@ -24,7 +24,7 @@ from rmadapter_app.gui.widgets.train_settings import TrainSettings
 
 logger = logging.getLogger("rmadapter_app")
 
-JOB_TRAIN, JOB_IMPORT = "train", "import weights"
+JOB_TRAIN, JOB_IMPORT = "training", "import weights"   # shown to the user in busy messages
 
 
 def ensure_jobs(state: AppState) -> JobRunner:

@@ -49,6 +49,8 @@ def test_train_refused_while_adding_and_add_refused_while_training(qtbot, win, t
     train = win.pages["train"]
     train.settings.epochs.setValue(1)
     assert train.start_training()
+    win.start_training()
+    assert win.messages[-1] == "Busy: training is running."
     assert not win.project_page.drop_paths([more])
     assert "Wait until" in win.messages[-1]
     label = win.pages["label"]
@@ -179,5 +181,6 @@ def test_closing_during_training_stops_the_thread(qtbot, win, tmp_path, image_tr
     qtbot.waitUntil(lambda: train._job.n_steps > 0, timeout=60000)
     thread = win.state.jobs._thread
     assert win.close()
-    assert len(asked) == 1 and not win.state.jobs.busy() and not thread.isRunning()
+    assert asked == ["training"]                 # the question names the job in words, not "train"
+    assert not win.state.jobs.busy() and not thread.isRunning()
     assert no_dialogs["errors"] == [] and win.state.result.stopped_early
