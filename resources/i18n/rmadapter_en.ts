@@ -415,6 +415,9 @@
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -484,6 +487,9 @@
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -539,6 +545,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -593,6 +602,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -636,6 +648,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -687,6 +702,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -742,6 +760,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -785,6 +806,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -951,6 +975,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -1036,6 +1063,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -1099,6 +1129,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1399,6 +1432,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -1442,6 +1478,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1508,6 +1547,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1595,6 +1637,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1708,6 +1753,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1921,6 +1969,9 @@ Backbone: {2}</source>
         <source>Moved %n image(s) to “{0}”.</source>
         <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -1990,6 +2041,9 @@ Backbone: {2}</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -2002,7 +2056,7 @@ Backbone: {2}</source>
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="42" />
-        <source>Speed and time left for the current phase.</source>
+        <source>Speed, and time left for the whole run (cross-validation included).</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -2076,7 +2130,7 @@ Backbone: {2}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="163" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="164" />
         <source>{0:.1f} steps/s · about {1} left</source>
         <translation type="unfinished" />
     </message>
@@ -2113,6 +2167,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -2157,6 +2214,9 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -2315,34 +2375,39 @@ Backbone: {2}</source>
         <source>(zero-shot CLIP {0:.1%}).</source>
         <translation type="unfinished" />
     </message>
+    <message numerus="yes">
+        <location filename="../../rmadapter_app/gui/train_view.py" line="325" />
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="326" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="329" />
         <source>Adapter saved as {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="328" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="331" />
         <source>Saving the adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="329" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="332" />
         <source>Training worked, but the adapter could not be saved automatically: {0}
 Use Save adapter on the Results page to save it elsewhere.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="335" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="338" />
         <source>Stopped before anything was trained; nothing to keep.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="339" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="342" />
         <source>Training failed: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="340" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="343" />
         <source>Training failed</source>
         <translation type="unfinished" />
     </message>
@@ -2709,6 +2774,9 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
+    </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message></context>
@@ -2795,77 +2863,82 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="250" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="251" />
+        <source>{0} is no longer on disk (was its class removed?). Drop an image to rank it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/try_view.py" line="257" />
         <source>The classifier changed; drop the image again to re-rank it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="260" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="267" />
         <source>Choose an image</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="279" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="286" />
         <source>That is not an image. Drop or paste a picture file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="362" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="369" />
         <source>Nothing to classify with yet: add classes to the project, train, or load an adapter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="366" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="373" />
         <source>Busy with “{0}”; try again when it has finished.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="388" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="395" />
         <source>Classifying…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="389" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="396" />
         <source>Preparing the classifier…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="396" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="403" />
         <source>The {0} weights are not on this computer yet. Download them now (several hundred MB), or import a weights file you already have.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="401" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="408" />
         <source>Import weights for {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="404" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="411" />
         <source>Checking and importing {0}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="408" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="415" />
         <source>The backbone weights are needed to classify.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="412" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="419" />
         <source>Weights imported.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="420" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="427" />
         <source>Downloading {0}: {1:.0f}{2} MB (Esc stops)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="435" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="442" />
         <source>Try it</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="446" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="453" />
         <source>Added by name: recognised without example images.</source>
         <translation type="unfinished" />
     </message>
@@ -2902,6 +2975,9 @@ Use Save adapter on the Results page to save it elsewhere.</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -2951,6 +3027,9 @@ Use Save adapter on the Results page to save it elsewhere.</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -3155,6 +3234,9 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message></context>
 <context>
     <name>parent</name>
@@ -3206,6 +3288,9 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
     </message><message numerus="yes">
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
+    </message><message numerus="yes">
+        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
+        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>

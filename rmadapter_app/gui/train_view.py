@@ -321,6 +321,9 @@ class TrainPage(QWidget):
                 text += " " + self.tr("Validation accuracy {0:.1%}").format(acc)
                 if m.get("zero_shot_accuracy") is not None:
                     text += " " + self.tr("(zero-shot CLIP {0:.1%}).").format(m["zero_shot_accuracy"])
+        if result.skipped:
+            text += " " + self.tr("%n unreadable image(s) were skipped (listed in the log below).", "",
+                                  len(result.skipped))
         self.monitor.finish(text, complete=not result.stopped_early)
         if outcome.saved_path is not None:
             self._append_log(self.tr("Adapter saved as {0}").format(outcome.saved_path))

@@ -99,6 +99,7 @@ def test_train_with_odd_data_finishes_without_errors(qtbot, win, tmp_path, image
     assert win.messages[-1].startswith("Done")
     if case == "one_class_all_broken":
         assert win.state.result.metrics["skipped"] == 8
+        assert "8 unreadable image(s) were skipped" in win.messages[-1]     # said where the user looks
 
 
 def test_open_recent_deleted_or_damaged_project(qtbot, win, tmp_path, no_dialogs):
