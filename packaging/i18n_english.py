@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TS = ROOT / "resources" / "i18n" / "rmadapter_en.ts"
 QM = ROOT / "rmadapter_app" / "assets" / "i18n" / "rmadapter_en.qm"
 SINGULAR_VERBS = {" are ": " is ", " were ": " was "}
+RUNTIME_CONTEXT = {"ProjectAdding": "ProjectPage", "page": "ProjectPage"}   # lupdate's name -> Qt's at run time
 
 
 def forms(text: str) -> tuple[str, str]:
@@ -43,26 +44,26 @@ def main() -> int:
         for form in forms(source):
             ET.SubElement(translation, "numerusform").text = form
         filled += 1
-    # self.tr() in a method a page inherits from a plain mix-in class (ProjectAdding) or a helper
-    # that calls page.tr() looks the text up under the page's own class name at run time, while
-    # lupdate files it under the mix-in or the variable name: put every plural message in every
-    # context so each lookup finds it.
-    numerus = [m for m in tree.iter("message") if m.get("numerus") == "yes"]
-    contexts = list(tree.getroot().iter("context"))
-    names = {c.findtext("name") for c in contexts}
-    for extra in ("ProjectPage",):
-        if extra not in names:
-            ctx = ET.SubElement(tree.getroot(), "context")
-            ET.SubElement(ctx, "name").text = extra
-            contexts.append(ctx)
-    for ctx in contexts:
-        have = {m.findtext("source") for m in ctx.iter("message")}
-        for m in numerus:
-            if m.findtext("source") not in have:
+    # self.tr() in a method a page inherits from a plain mix-in class, or page.tr() in a helper,
+    # looks the text up under the page's own class name at run time, while lupdate files it under
+    # the mix-in's (or the variable's) name: copy those messages to the context used at run time.
+    root = tree.getroot()
+    contexts = {c.findtext("name"): c for c in root.iter("context")}
+    for written_as, runtime in RUNTIME_CONTEXT.items():
+        if written_as not in contexts:
+            continue
+        target = contexts.get(runtime)
+        if target is None:
+            target = ET.SubElement(root, "context")
+            ET.SubElement(target, "name").text = runtime
+            contexts[runtime] = target
+        have = {m.findtext("source") for m in target.iter("message")}
+        for m in contexts[written_as].iter("message"):
+            if m.get("numerus") == "yes" and m.findtext("source") not in have:
                 copy = ET.fromstring(ET.tostring(m))
                 for loc in copy.findall("location"):
                     copy.remove(loc)
-                ctx.append(copy)
+                target.append(copy)
     tree.getroot().set("language", "en")
     tree.write(TS, encoding="utf-8", xml_declaration=True)
     QM.parent.mkdir(parents=True, exist_ok=True)

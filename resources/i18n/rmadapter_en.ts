@@ -381,46 +381,7 @@
         <source>Created: {0} by RMAdapter Studio {1}</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>AccuracyPlot</name>
     <message>
@@ -453,46 +414,7 @@
         <source>zero-shot CLIP {value:.2f}</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ClassifierPanel</name>
     <message>
@@ -511,46 +433,7 @@
 Backbone: {2}</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ConfidenceHistogram</name>
     <message>
@@ -568,46 +451,7 @@ Backbone: {2}</source>
         <source>How sure the classifier is about each image. Images left of the line go to the Uncertain folder; drag the line or use the slider.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ConfusionMatrixView</name>
     <message>
@@ -615,46 +459,7 @@ Backbone: {2}</source>
         <source>Confusion matrix: rows are the true classes, columns the predictions. Click a cell to see its images.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ConfusionModel</name>
     <message numerus="yes">
@@ -672,43 +477,7 @@ Backbone: {2}</source>
         <source>Predicted class (columns)</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ImageAdder</name>
     <message>
@@ -726,46 +495,7 @@ Backbone: {2}</source>
         <source>Another job is running.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>LabelDelegate</name>
     <message>
@@ -773,46 +503,7 @@ Backbone: {2}</source>
         <source>Choose the right class for this image</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>LabelPage</name>
     <message>
@@ -941,46 +632,7 @@ Backbone: {2}</source>
         <source>Some files were left in place:</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>LabelResultsModel</name>
     <message>
@@ -1029,46 +681,7 @@ Backbone: {2}</source>
         <source>corrected</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>LossPlot</name>
     <message>
@@ -1096,46 +709,7 @@ Backbone: {2}</source>
         <source>Show the loss axis on a logarithmic scale.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>MainWindow</name>
     <message>
@@ -1401,43 +975,7 @@ Backbone: {2}</source>
         <source>Wait until “{0}” has finished (or stop it with Esc).</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>PredictionGallery</name>
     <message>
@@ -1445,46 +983,7 @@ Backbone: {2}</source>
         <source>true: {0}</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ProblemsPanel</name>
     <message>
@@ -1517,43 +1016,7 @@ Backbone: {2}</source>
         <source>Problems: %n file(s) not added or missing</source>
         <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ProjectAdding</name>
     <message>
@@ -1616,34 +1079,7 @@ Backbone: {2}</source>
         <source>Could not add the images</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ProjectPage</name>
     <message>
@@ -1727,15 +1163,6 @@ Backbone: {2}</source>
         <translation type="unfinished" />
     </message>
 <message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
         <source>Added %n image(s).</source>
         <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
     </message><message numerus="yes">
@@ -1747,15 +1174,6 @@ Backbone: {2}</source>
     </message><message numerus="yes">
         <source>%n file(s) skipped: see Problems.</source>
         <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message><message numerus="yes">
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
@@ -1941,40 +1359,7 @@ Backbone: {2}</source>
         <source>Using adapter {0}</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>ReviewPanel</name>
     <message>
@@ -2007,46 +1392,7 @@ Backbone: {2}</source>
         <source>Unreadable</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>RunMonitor</name>
     <message>
@@ -2134,46 +1480,7 @@ Backbone: {2}</source>
         <source>{0:.1f} steps/s · about {1} left</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>SetupPanel</name>
     <message>
@@ -2181,46 +1488,7 @@ Backbone: {2}</source>
         <source>Downloading {0}…</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>TrainPage</name>
     <message>
@@ -2411,43 +1679,7 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <source>Training failed</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>TrainSettings</name>
     <message>
@@ -2740,46 +1972,7 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <source>Choose an open_clip model config</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>TryPage</name>
     <message>
@@ -2942,46 +2135,7 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <source>Added by name: recognised without example images.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>_DropArea</name>
     <message>
@@ -2994,46 +2148,7 @@ Use Save adapter on the Results page to save it elsewhere.</source>
         <source>Drop or paste any image to see how the classes rank.</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>page</name>
     <message>
@@ -3201,43 +2316,7 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
         <source>Remove class</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message></context>
+</context>
 <context>
     <name>parent</name>
     <message>
@@ -3255,44 +2334,5 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
         <source>Add images</source>
         <translation type="unfinished" />
     </message>
-<message numerus="yes">
-        <source>%n validation image(s) of “{0}” predicted as “{1}”. Click to see them.</source>
-        <translation><numerusform>%n validation image of “{0}” predicted as “{1}”. Click to see them.</numerusform><numerusform>%n validation images of “{0}” predicted as “{1}”. Click to see them.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image file(s) are missing from the project folder; see Problems.</source>
-        <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Problems: %n file(s) not added or missing</source>
-        <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Added %n image(s).</source>
-        <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Created %n class(es).</source>
-        <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n already in the project.</source>
-        <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n file(s) skipped: see Problems.</source>
-        <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
-        <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>Moved %n image(s) to “{0}”.</source>
-        <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped.</source>
-        <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n image(s) of “{0}” predicted as “{1}”</source>
-        <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
-    </message><message numerus="yes">
-        <source>%n unreadable image(s) were skipped (listed in the log below).</source>
-        <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
-    </message><message numerus="yes">
-        <source>{0} — %n image(s)</source>
-        <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
-    </message></context>
+</context>
 </TS>
