@@ -134,7 +134,7 @@ class _Run:
                     img, _ = model.image_suffix(self.images.tokens[chunk, 0].float())
                 else:
                     img = self.images.frozen[chunk, 0]
-                probs.append(model.logits(img, txt).softmax(-1).cpu())
+                probs.append(model.logits(img, txt).float().softmax(-1).cpu())   # fp32 under autocast too
         return torch.cat(probs)
 
     def _autocast(self):

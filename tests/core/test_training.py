@@ -137,3 +137,23 @@ def test_split_schemes():
     assert {labels[i] for i in val_idx} == {0, 1}
     assert make_split([0, 1, 1]).scheme == "kfold" and len(make_split([0, 1, 1]).folds) == 3
     assert make_split([0]).scheme == "none"
+
+
+def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeypatch):
+    """The autocast code path (CUDA uses it with bf16/fp16) exercised on the CPU with bf16.
+
+    No GPU is needed: the same branches run (autocast around caching, steps and evaluation;
+    adapter output cast back to the residual stream's dtype); the adapter stays fp32.
+    """
+    from rmadapter_app.core import training
+    from rmadapter_app.core.device import DeviceInfo
+
+    monkeypatch.setattr(training, "resolve_device",
+                        lambda *_a, **_k: DeviceInfo(torch.device("cpu"), "CPU (bf16 autocast test)", torch.bfloat16))
+    data = scan_class_folders(image_tree)
+    steps = []
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=2, **FAST),
+                   on_event=lambda e: steps.append(e) if isinstance(e, E.StepEvent) else None)
+    assert steps and all(torch.isfinite(torch.tensor(s.losses["total"])) for s in steps)
+    assert all(t.dtype == torch.float32 for t in result.adapter_state.values())
+    assert result.metrics["val_accuracy"] is not None
