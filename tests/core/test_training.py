@@ -139,7 +139,8 @@ def test_split_schemes():
     assert make_split([0]).scheme == "none"
 
 
-def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeypatch):
+@pytest.mark.parametrize("mode", [dict(), dict(cache=False), dict(augment=True, augment_views=2)])
+def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeypatch, mode):
     """The autocast code path (CUDA uses it with bf16/fp16) exercised on the CPU with bf16.
 
     No GPU is needed: the same branches run (autocast around caching, steps and evaluation;
@@ -152,7 +153,7 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
                         lambda *_a, **_k: DeviceInfo(torch.device("cpu"), "CPU (bf16 autocast test)", torch.bfloat16))
     data = scan_class_folders(image_tree)
     steps = []
-    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=2, **FAST),
+    result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=2, **FAST, **mode),
                    on_event=lambda e: steps.append(e) if isinstance(e, E.StepEvent) else None)
     assert steps and all(torch.isfinite(torch.tensor(s.losses["total"])) for s in steps)
     assert all(t.dtype == torch.float32 for t in result.adapter_state.values())
