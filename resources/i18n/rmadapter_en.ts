@@ -2150,6 +2150,45 @@ Use Save adapter on the Results page to save it elsewhere.</source>
     </message>
 </context>
 <context>
+    <name>jobs</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="39" />
+        <source>training</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="40" />
+        <location filename="../../rmadapter_app/gui/jobs.py" line="42" />
+        <source>import weights</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="41" />
+        <source>trying an image</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="43" />
+        <source>labeling images</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="44" />
+        <source>re-scoring labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="45" />
+        <source>writing labeled files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/jobs.py" line="46" />
+        <source>undoing labeled files</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>page</name>
     <message>
         <location filename="../../rmadapter_app/gui/project_layout.py" line="26" />

@@ -50,7 +50,7 @@ class ImageAdder(QObject):
             self.finished.emit(result)
             return ""
         if jobs.busy():
-            return self.tr("Wait until “{0}” has finished, then add the images again.").format(jobs.current())
+            return self.tr("Wait until “{0}” has finished, then add the images again.").format(jobs.current_title())
         if not jobs.start(self.tr("Adding images"), fn, on_event=self._on_job_event, on_done=self._on_job_done,
                           on_failed=self._on_job_failed):
             return self.tr("Another job is running.")

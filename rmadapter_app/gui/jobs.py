@@ -17,7 +17,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QCoreApplication, QEventLoop, QObject, QThread, QTimer,
+                            Signal, Slot)
 
 logger = logging.getLogger("rmadapter_app")
 
@@ -31,6 +32,24 @@ def _tr(text: str) -> str:
 def _is_throttled(event: Any) -> bool:
     return type(event).__name__ in _THROTTLED_NAMES
 
+
+
+# Job names the pages use, marked for translation; the user sees them in "busy" messages.
+_JOB_TITLES = {
+    "training": QT_TRANSLATE_NOOP("jobs", "training"),
+    "import weights": QT_TRANSLATE_NOOP("jobs", "import weights"),
+    "try image": QT_TRANSLATE_NOOP("jobs", "trying an image"),
+    "import weights (try)": QT_TRANSLATE_NOOP("jobs", "import weights"),
+    "label images": QT_TRANSLATE_NOOP("jobs", "labeling images"),
+    "re-score labels": QT_TRANSLATE_NOOP("jobs", "re-scoring labels"),
+    "write labeled files": QT_TRANSLATE_NOOP("jobs", "writing labeled files"),
+    "undo labeled files": QT_TRANSLATE_NOOP("jobs", "undoing labeled files"),
+}
+
+
+def job_title(name: str) -> str:
+    """A job's name in the user's language (unknown names are shown as they are)."""
+    return QCoreApplication.translate("jobs", _JOB_TITLES.get(name, name))
 
 class _Worker(QObject):
     """Runs ``fn`` once in its thread; emits events, then ``finished`` or ``failed``."""
@@ -127,6 +146,10 @@ class JobRunner(QObject):
     def current(self) -> str | None:
         """The running job's name, or None."""
         return self._name
+
+    def current_title(self) -> str:
+        """The running job's name as the user should read it (translated), or ""."""
+        return job_title(self._name) if self._name else ""
 
     def start(self, name: str, fn: Callable, *, on_event: Callable | None = None,
               on_done: Callable | None = None, on_failed: Callable | None = None,

@@ -233,7 +233,7 @@ class LabelPage(QWidget):
         if not ok:
             self._job = None
             self.status_label.setText(self.tr("Busy with “{0}”; try again when it has finished.").format(
-                self.jobs.current()))
+                self.jobs.current_title()))
         self._update_buttons()
         return ok
 

@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_jobs_busy_changed(self, busy: bool) -> None:
-        name = self.state.jobs.current()
+        name = self.state.jobs.current_title()
         if busy and name:
             self.statusBar().showMessage(self.tr("Running: {0}").format(name))
         elif not busy and self.statusBar().currentMessage().startswith(self.tr("Running: ").strip()):
@@ -368,14 +368,14 @@ class MainWindow(QMainWindow):
     def _check_idle(self) -> bool:
         if self.state.jobs.busy():
             self.state.message.emit(self.tr("Wait until “{0}” has finished (or stop it with Esc).")
-                                    .format(self.state.jobs.current()))
+                                    .format(self.state.jobs.current_title()))
             return False
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         jobs = self.state.jobs
         if jobs.busy():
-            if not ask_stop_job(self, jobs.current() or ""):
+            if not ask_stop_job(self, jobs.current_title()):
                 event.ignore()
                 return
             jobs.stop()

@@ -208,7 +208,7 @@ class TrainPage(QWidget):
     def start_training(self) -> bool:
         """Start a training run; False (with a message) when it cannot start."""
         if self.jobs.busy():
-            self.state.message.emit(self.tr("Busy: {0} is running.").format(self.jobs.current()))
+            self.state.message.emit(self.tr("Busy: {0} is running.").format(self.jobs.current_title()))
             return False
         project = self.state.project
         if project is None:

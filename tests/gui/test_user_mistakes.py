@@ -66,7 +66,7 @@ def test_train_refused_while_labeling(qtbot, win, tmp_path, image_tree, no_dialo
     label.add_sources([image_tree])
     assert label.start_labeling()
     win.start_training()
-    assert "Busy" in win.messages[-1]
+    assert win.messages[-1] == "Busy: labeling images is running."      # the job named in words
     assert win.state.jobs.wait_idle(60000)
     assert no_dialogs["errors"] == []
 
