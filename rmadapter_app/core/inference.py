@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -23,21 +22,11 @@ from .encoders import AdaptedCLIP
 from .errors import ImageLoadError
 from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
 from .images import load_rgb
+from .prediction import Prediction  # noqa: F401  (re-exported: core.inference.Prediction)
 from .inject import attach
 from .training import DEFAULT_TEMPLATE
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One image's result: top label, its probability and the top-k, or the reason it failed."""
-
-    path: Path
-    label: str | None
-    confidence: float
-    top: list[tuple[str, float]] = field(default_factory=list)
-    error: str | None = None
 
 
 class Classifier:

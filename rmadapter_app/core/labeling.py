@@ -28,6 +28,7 @@ import numpy as np
 from .errors import RMAdapterError
 from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
 from .fileio import atomic_write, atomic_write_json, sha256_of_file, unique_path
+from .prediction import Prediction
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +40,10 @@ _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 @dataclass(frozen=True)
-class LabelResult:
-    """One image's labeling outcome (``label`` None and ``error`` set when it could not be read)."""
+class LabelResult(Prediction):
+    """One image's labeling outcome (``label`` None and ``error`` set when it could not be read),
+    plus the content hash of the file that was labeled."""
 
-    path: Path
-    label: str | None
-    confidence: float
-    top: list[tuple[str, float]] = field(default_factory=list)
-    error: str | None = None
     sha256: str | None = None
 
 
@@ -471,7 +468,8 @@ def undo(journal_path: Path, on_event: EventHook | None = None) -> UndoResult:
     try:
         payload = json.loads(journal_path.read_text(encoding="utf-8"))
         records = payload["entries"]
-        mode = payload["mode"]
+        if payload["mode"] not in MODES:
+            raise ValueError(f"unknown mode {payload['mode']!r}")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RMAdapterError(f"{journal_path.name} is not a readable labeling journal ({exc}).") from exc
     if int(payload.get("format_version", 0)) > JOURNAL_VERSION:
