@@ -7,7 +7,6 @@ can cache what lies below the adapted layers.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import pickle
@@ -21,6 +20,7 @@ import torch
 from torch import nn
 
 from .errors import BackboneUnavailableError, UnsupportedBackboneError
+from .fileio import sha256_of_file
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +98,7 @@ def file_sha256(path: Path) -> str:
             return cached["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    digest = h.hexdigest()
+    digest = sha256_of_file(path)
     try:
         sidecar.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}))
     except OSError:

@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from . import paths
-from .fileio import atomic_write, atomic_write_json, sha256_of_file
+from .fileio import atomic_write, atomic_write_json
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +41,6 @@ _HASH_BYTES = 32
 
 
 # ---------------------------------------------------------------------- identities
-def content_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (hex)."""
-    return sha256_of_file(path)
-
-
 def _tensors_sha256(tensors: dict[str, Any]) -> str:
     h = hashlib.sha256()
     for name in sorted(tensors):

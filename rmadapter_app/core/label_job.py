@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .embedding_cache import EmbeddingCache, classifier_identity, content_sha256
+from .embedding_cache import EmbeddingCache, classifier_identity
+from .fileio import sha256_of_file
 from .errors import ImageLoadError, RMAdapterError
 from .events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
 from .images import iter_image_files, load_rgb
@@ -118,7 +119,7 @@ def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Ite
         if path.stat().st_size == 0:
             item.error = f"{path.name}: the file is empty (0 bytes)"
             return item
-        item.key = content_sha256(path)          # streamed: a huge file never sits in memory whole
+        item.key = sha256_of_file(path)          # streamed: a huge file never sits in memory whole
     except OSError as exc:
         item.error = f"{path.name}: cannot be read ({exc.strerror or exc})"
         return item

@@ -289,10 +289,6 @@ class UndoResult:
     left: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _hash_file(path: Path) -> str:
-    return sha256_of_file(path)
-
-
 def _copy_hashing(src: Path, dst: Path) -> tuple[int, str]:
     """Copy bytes and metadata, hashing on the way; returns (size, sha256)."""
     h = hashlib.sha256()
@@ -370,7 +366,7 @@ def _do_one(entry: dict[str, Any], mode: str) -> None:
         return
     # move: keep what undo needs to verify the file it moves back
     if entry.get("sha256") is None:
-        entry["sha256"] = _hash_file(src)
+        entry["sha256"] = sha256_of_file(src)
     entry["size"] = src.stat().st_size
     try:
         if dest.exists():
@@ -450,7 +446,7 @@ def _matches(path: Path, rec: dict[str, Any]) -> bool:
     try:
         if rec.get("size") is not None and path.stat().st_size != rec["size"]:
             return False
-        return rec.get("sha256") is None or _hash_file(path) == rec["sha256"]
+        return rec.get("sha256") is None or sha256_of_file(path) == rec["sha256"]
     except OSError:
         return False
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProjectError
-from .fileio import sha256_of_file
 from .images import Problem
 
 MANIFEST = "project.json"
@@ -73,10 +72,6 @@ def slugify(name: str) -> str:
     """Class name to a folder slug: lowercase letters/digits joined by '-'."""
     slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
     return slug[:60] or "class"
-
-
-def file_sha256(path: Path) -> str:
-    return sha256_of_file(path)
 
 
 def trash(folder: Path, rels: Sequence[str]) -> list[tuple[str, Path]]:

@@ -15,7 +15,8 @@ from .errors import ImageLoadError, ProjectError, RMAdapterError
 from .events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop, no_event
 from .fileio import atomic_write
 from .images import IMAGE_SUFFIXES, Problem, iter_image_files, load_rgb
-from .project_files import IMAGES, AddResult, ClassEntry, ImageEntry, file_sha256
+from .fileio import sha256_of_file
+from .project_files import IMAGES, AddResult, ClassEntry, ImageEntry
 from .project_undo import UndoHistory, take_out
 
 
@@ -63,7 +64,7 @@ class ProjectImport:
     def _add_one(self, src: Path, entry: ClassEntry, dest_dir: Path, known: dict[str, str],
                  result: AddResult) -> None:
         try:
-            digest = file_sha256(src)
+            digest = sha256_of_file(src)
         except OSError as exc:
             result.rejected.append(Problem(src, f"cannot be read ({exc.strerror or exc})"))
             return
