@@ -32,6 +32,13 @@ class BackboneSpec:
             return f"{self.model_name} ({Path(self.weights).name})"
         return f"{self.model_name} / {self.pretrained}"
 
+    def for_adapter(self, header) -> BackboneSpec:
+        """This choice when it matches an adapter file's backbone, else the open_clip model the file names."""
+        current_name = Path(self.model_config).stem if self.model_config else self.model_name
+        if header.backbone.model_name == current_name or not header.backbone.pretrained:
+            return self
+        return BackboneSpec(model_name=header.backbone.model_name, pretrained=header.backbone.pretrained)
+
     def to_dict(self) -> dict[str, Any]:
         return {"model_name": self.model_name, "pretrained": self.pretrained,
                 "weights": str(self.weights) if self.weights else None,

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QTool
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig
 from rmadapter_app.gui import dialogs
+from rmadapter_app.gui.formatting import fmt_duration
 from rmadapter_app.gui.jobs import JobRunner
 from rmadapter_app.gui.state import AppState, BackboneSpec
 from rmadapter_app.gui.train_job import (DEFAULT_TEMPLATE, ImportWeightsJob, NeedWeights, TrainJob, TrainOutcome,
                                          needs_download)
-from rmadapter_app.gui.widgets.run_monitor import RunMonitor, fmt_duration
+from rmadapter_app.gui.widgets.run_monitor import RunMonitor
 from rmadapter_app.gui.widgets.train_settings import TrainSettings
 
 logger = logging.getLogger("rmadapter_app")

@@ -51,14 +51,6 @@ class ClassifierSource:
         return ("zero-shot", tuple(self.class_names), tuple(self.prompts), self.spec.key())
 
 
-def _spec_for_header(header, current: BackboneSpec) -> BackboneSpec:
-    """The current backbone choice when it matches the file, else the open_clip model the file names."""
-    current_name = Path(current.model_config).stem if current.model_config else current.model_name
-    if header.backbone.model_name == current_name or not header.backbone.pretrained:
-        return current
-    return BackboneSpec(model_name=header.backbone.model_name, pretrained=header.backbone.pretrained)
-
-
 def build_classifier(state: AppState, source: ClassifierSource, on_event, should_stop):
     """A Classifier for ``source`` (call on a worker: may load a backbone). Returned attached."""
     from rmadapter_app.core.inference import Classifier
@@ -381,7 +373,7 @@ class TryPage(QWidget):
             except AdapterFileError as exc:
                 self._on_try_failed(str(exc), "")
                 return False
-            source.spec = _spec_for_header(header, source.spec)
+            source.spec = source.spec.for_adapter(header)
         key = source.key()
         if key != self._classifier_key:
             self._drop_classifier()

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from rmadapter_app.gui.formatting import fmt_duration as _fmt_duration
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("LabelPage", text)
 
 
 def fmt_duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    """Whole seconds for labeling times ("12 s", "1 min 15 s")."""
+    return _fmt_duration(seconds, tenths_below=0)
 
 
 def labeling_progress(ev) -> str:

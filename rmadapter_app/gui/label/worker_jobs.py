@@ -46,13 +46,6 @@ class ClassifierChoice:
         return list(self.names) + [e for e in self.extras if e.casefold() not in known]
 
 
-def _spec_for_header(header, current: BackboneSpec) -> BackboneSpec:
-    current_name = Path(current.model_config).stem if current.model_config else current.model_name
-    if header.backbone.model_name == current_name or not header.backbone.pretrained:
-        return current
-    return BackboneSpec(model_name=header.backbone.model_name, pretrained=header.backbone.pretrained)
-
-
 def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event, should_stop):
     """Build (or re-attach) the classifier on a worker thread and give it the wanted class list."""
     from rmadapter_app.core.device import resolve_device
@@ -65,7 +58,7 @@ def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event
         if choice.adapter_path is not None:
             from rmadapter_app.core.adapter_file import read_adapter_header
             header = read_adapter_header(choice.adapter_path)
-            backbone = state.load_backbone(_spec_for_header(header, choice.spec), on_event=on_event,
+            backbone = state.load_backbone(choice.spec.for_adapter(header), on_event=on_event,
                                            should_stop=should_stop)
             backbone.to(dev.device)
             clf = Classifier.from_file(choice.adapter_path, backbone=backbone)

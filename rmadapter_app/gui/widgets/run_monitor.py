@@ -13,19 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from rmadapter_app.core import events as E
+from rmadapter_app.gui.formatting import fmt_duration
 from rmadapter_app.gui.widgets.loss_plot import AccuracyPlot, LossPlot
-
-
-def fmt_duration(seconds: float) -> str:
-    """12.3 -> "12 s", 75 -> "1 min 15 s"."""
-    if seconds < 10:
-        return f"{max(0.0, seconds):.1f} s"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 class RunMonitor(QWidget):
