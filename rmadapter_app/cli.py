@@ -232,19 +232,11 @@ def _check_train_out(out: Path) -> None:
                          "Choose a writable --out; nothing was trained.") from None
 
 
-def _keep_previous(out: Path) -> Path | None:
-    """Copy an adapter about to be replaced to ``<name>-previous.rmadapter.safetensors`` (never overwriting)."""
-    from .core.adapter_file import SUFFIX
+def report_backup(path: Path | None, progress, suffix: str | None = None) -> None:
+    """Keep a file the command is about to replace (``<name>-previous``), and say where it went."""
     from .core.fileio import keep_previous
 
-    return keep_previous(out, SUFFIX)
-
-
-def report_backup(path: Path | None, progress) -> None:
-    """Keep a report file the command is about to replace, and say where it went."""
-    from .core.fileio import keep_previous
-
-    backup = keep_previous(path) if path is not None else None
+    backup = keep_previous(path, suffix) if path is not None else None
     if backup is not None:
         print(f"the previous {Path(path).name} was kept as {backup}", file=sys.stderr)
 
@@ -252,7 +244,7 @@ def report_backup(path: Path | None, progress) -> None:
 def _cmd_train(args, progress) -> int:
     from dataclasses import replace
 
-    from .core.adapter_file import save_adapter
+    from .core.adapter_file import SUFFIX, save_adapter
     from .core.config import TrainConfig, ladder_loss
     from .core.data import scan_class_folders
     from .core.training import train
@@ -273,13 +265,11 @@ def _cmd_train(args, progress) -> int:
         result = train(backbone, data.samples, data.class_names, template=args.template, config=cfg,
                        on_event=progress, should_stop=stop)
     out = args.out
-    previous = _keep_previous(out)
+    report_backup(out, progress, SUFFIX)
     save_adapter(out, state=result.adapter_state, adapter_config=result.adapter_config, backbone=backbone.info,
                  class_names=result.class_names, prompts=result.prompts,
                  train={"config": cfg.to_dict(), "metrics": result.metrics, "template": args.template,
                         "method": args.method, "stopped_early": result.stopped_early})
-    if previous is not None:
-        print(f"the previous {out.name} was kept as {previous}", file=sys.stderr)
     m = result.metrics
     summary = {"adapter": str(out), "classes": len(result.class_names), "images": m["n_images"],
                "validation": m["validation"], "zero_shot_accuracy": m["zero_shot_accuracy"],
