@@ -19,6 +19,17 @@ TINY_CONFIG = {
 }
 
 
+try:  # property and fuzz tests: the same examples on every run (CI stays repeatable), no example database
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=60,
+                              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    settings.register_profile("explore", deadline=None, max_examples=2000)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
+
 def pytest_configure(config):
     import torch
     torch.set_num_threads(min(2, os.cpu_count() or 1))
