@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
+import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +26,13 @@ IMAGE_SUFFIXES = frozenset({
     ".ppm", ".pgm", ".pbm", ".pnm", ".tga", ".ico", ".dib", ".jfif",
 })
 MAX_PIXELS = 20_000 * 20_000  # larger images are refused instead of exhausting memory
+# No image file is this large (a 24 MP 16-bit TIFF is ~150 MB, a 200 MP JPEG ~100 MB): a bigger file is
+# refused from its size alone, before it is read, hashed or copied (a sparse 10 GB ".jpg" costs nothing).
+MAX_IMAGE_FILE_BYTES = 512 * 2**20
+
+# warnings.catch_warnings swaps a process-wide filter list: two decode threads inside it at once can
+# leave the "error" filter behind for good. Only the header parse runs under this lock (decoding does not).
+_OPEN_LOCK = threading.Lock()
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -60,37 +69,62 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img
 
 
+def _size_text(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
+def check_image_file(path: Path | str) -> os.stat_result:
+    """The file's stat, after refusing what cannot be an image; call it before reading a byte.
+
+    Raises:
+        ImageLoadError: the file is missing or unreadable, not a regular file (a FIFO, a device),
+            empty, or larger than :data:`MAX_IMAGE_FILE_BYTES`; the message names the file.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise ImageLoadError(f"{path.name}: not a regular file; skipped")
+    if st.st_size == 0:
+        raise ImageLoadError(f"{path.name}: the file is empty (0 bytes)")
+    if st.st_size > MAX_IMAGE_FILE_BYTES:
+        raise ImageLoadError(f"{path.name}: the file is {_size_text(st.st_size)}, far larger than any image "
+                             f"(limit {_size_text(MAX_IMAGE_FILE_BYTES)}); skipped")
+    return st
+
+
+def _too_many_pixels(path: Path, width: int, height: int) -> ImageLoadError:
+    return ImageLoadError(f"{path.name}: {width}x{height} pixels is larger than the "
+                          f"{MAX_PIXELS // 1_000_000} megapixel limit")
+
+
 def load_rgb(path: Path | str) -> Image.Image:
     """Open an image file as an upright 8-bit RGB image, fully decoded.
 
     Raises:
-        ImageLoadError: the file is missing, empty, not an image, truncated or too large;
-            the message names the file.
+        ImageLoadError: the file is missing, empty, far too large (:func:`check_image_file`), not
+            an image, truncated or has too many pixels; the message names the file.
     """
     path = Path(path)
+    check_image_file(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
-    if size == 0:
-        raise ImageLoadError(f"{path.name}: the file is empty (0 bytes)")
-    try:
-        with warnings.catch_warnings():
+        with _OPEN_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    raise ImageLoadError(
-                        f"{path.name}: {img.width}x{img.height} pixels is larger than the "
-                        f"{MAX_PIXELS // 1_000_000} megapixel limit")
-                img.load()
-                img = ImageOps.exif_transpose(img) or img
-                return _to_rgb(img)
+            img = Image.open(path)               # reads the header only
+        with img:
+            if img.width * img.height > MAX_PIXELS:
+                raise _too_many_pixels(path, img.width, img.height)
+            img.load()
+            img = ImageOps.exif_transpose(img) or img
+            return _to_rgb(img)
     except ImageLoadError:
         raise
     except UnidentifiedImageError as exc:
         raise ImageLoadError(f"{path.name}: not an image Pillow can read") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageLoadError(f"{path.name}: image too large to decode safely") from exc
+        raise ImageLoadError(f"{path.name}: too many pixels to decode safely ({exc})") from exc
     except OSError as exc:
         if exc.errno is not None:  # the system refused (permissions, I/O), not a decoding problem
             raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc

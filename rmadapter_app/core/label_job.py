@@ -28,7 +28,7 @@ from .embedding_cache import EmbeddingCache, classifier_identity
 from .fileio import sha256_of_file
 from .errors import ImageLoadError, RMAdapterError
 from .events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
-from .images import iter_image_files, load_rgb
+from .images import check_image_file, iter_image_files, load_rgb
 from .labeling import LabelResult
 
 logger = logging.getLogger(__name__)
@@ -116,10 +116,11 @@ def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Ite
     """Read, hash and (unless cached) decode + preprocess one file; errors become reasons."""
     item = _Item(index)
     try:
-        if path.stat().st_size == 0:
-            item.error = f"{path.name}: the file is empty (0 bytes)"
-            return item
-        item.key = sha256_of_file(path)          # streamed: a huge file never sits in memory whole
+        check_image_file(path)                   # refuses a 10 GB "photo" before reading it
+        item.key = sha256_of_file(path)          # streamed: a large file never sits in memory whole
+    except ImageLoadError as exc:
+        item.error = str(exc)
+        return item
     except OSError as exc:
         item.error = f"{path.name}: cannot be read ({exc.strerror or exc})"
         return item
