@@ -6,7 +6,6 @@ Ctrl-C during training stops after the current step and still saves the partial 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import os
@@ -280,6 +279,7 @@ def _cmd_train(args, progress) -> int:
 
 
 def _cmd_classify(args, progress) -> int:
+    from .core.fileio import printable
     from .core.images import iter_image_files
 
     problems = []
@@ -297,19 +297,14 @@ def _cmd_classify(args, progress) -> int:
         rows.append({"path": str(p.path), "label": p.label or "", "confidence": f"{p.confidence:.4f}",
                      "top_k": "; ".join(f"{n}:{v:.4f}" for n, v in p.top), "error": p.error or ""})
     if args.csv:
-        from .core.fileio import atomic_write
+        from .core.fileio import write_csv
 
-        def write(tmp: Path) -> None:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["path"])
-                w.writeheader()
-                w.writerows(rows)
         report_backup(args.csv, progress)
-        atomic_write(args.csv, write)
+        write_csv(args.csv, ["path", "label", "confidence", "top_k", "error"], rows)
         progress._say(f"wrote {len(rows)} rows to {args.csv}")
     else:
         for r in rows:
-            print("\t".join([r["path"], r["label"] or "ERROR", r["confidence"], r["error"] or r["top_k"]]))
+            print("\t".join([printable(r["path"]), r["label"] or "ERROR", r["confidence"], r["error"] or r["top_k"]]))
     return 0 if any(not p.error for p in preds) else 1
 
 

@@ -38,7 +38,7 @@ def add_parser(sub, add_backbone_args) -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=3, help="probabilities to report per image")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--undo", type=Path, metavar="JOURNAL",
-                   help="undo a labeling run from its journal (rmadapter-journal-*.json in the output folder)")
+                   help="undo a labeling run from its journal (rmadapter-journal-*.jsonl in the output folder)")
     add_backbone_args(p, None)
     p.set_defaults(handler=run_label_command)
     return p
@@ -79,7 +79,7 @@ def _fmt_eta(seconds: float) -> str:
 
 
 def _undo(args, progress) -> int:
-    from .core.labeling import undo
+    from .core.label_write import undo
 
     result = undo(args.undo)
     for path, why in result.left:
@@ -127,7 +127,9 @@ def run_label_command(args, progress) -> int:
 
     from .cli import _StopFlag, make_classifier, report_backup
     from .core.label_job import run_labeling
-    from .core.labeling import apply_plan, plan_labeling, write_csv, write_json
+    from .core.label_reports import write_csv, write_json
+    from .core.label_write import apply_plan
+    from .core.labeling import plan_labeling
 
     events = _LabelProgress(progress)
     with _StopFlag() as stop:
@@ -146,6 +148,11 @@ def run_label_command(args, progress) -> int:
     if mode != "none":
         with _StopFlag() as stop:
             journal = apply_plan(plan, on_event=events, should_stop=stop)
+        for line in journal.recovered:
+            progress._say(f"note: {line}")
+        for e in plan.entries:
+            if e.clash == "link":
+                progress._say(f"warning: {e.source}: {e.note}")
         for path, why in journal.failed:
             progress._say(f"warning: {path}: {why}")
     meta = {"classes": run.class_names, "adapter": str(args.adapter) if args.adapter else None,
@@ -162,7 +169,8 @@ def run_label_command(args, progress) -> int:
                "counts": plan.counts, "renamed": plan.n_renamed, "skipped": plan.n_skipped,
                "from_cache": run.from_cache, "seconds": round(run.seconds, 2), **meta}
     if journal is not None:
-        summary.update({"written": journal.done, "failed": len(journal.failed), "mode": mode})
+        summary.update({"written": journal.done, "failed": len(journal.failed), "mode": mode,
+                        "not_moved_links": plan.n_links})
     print(json.dumps(summary))
     if run.stopped:
         print(f"stopped after {run.n_done} of {len(run)} images; no files were copied or moved. "
@@ -174,4 +182,8 @@ def run_label_command(args, progress) -> int:
         return 130
     if journal is not None and journal.path and mode == "move":
         progress._say(f"to undo: rmadapter label --undo {journal.path}")
+    if journal is not None and journal.failed:
+        print(f"error: {len(journal.failed)} of {journal.done + len(journal.failed)} files could not be "
+              f"{'moved' if mode == 'move' else 'copied'} (see the warnings above)", file=sys.stderr)
+        return 1
     return 0 if summary["labeled"] else 1

@@ -50,9 +50,56 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
-    """Write ``obj`` as UTF-8 JSON (indent 2, sorted keys) atomically."""
+    """Write ``obj`` as UTF-8 JSON (indent 2, sorted keys) atomically.
+
+    A file name that is not valid UTF-8 (Python holds its bytes as lone surrogates) is written as
+    the JSON escape ``\\udcXX``, which reads back to the same name: lone surrogates only occur
+    inside JSON strings, and json.dumps has already escaped every backslash there.
+    """
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write_bytes(Path(path), text.encode("utf-8"))
+    atomic_write_bytes(Path(path), text.encode("utf-8", "backslashreplace"))
+
+
+# Cells a spreadsheet would run as a formula (OWASP "CSV Injection"), and their full-width forms.
+_FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def printable(text: str) -> str:
+    """``text`` with the bytes of a file name that is not valid UTF-8 shown as ``\\xNN`` (printable anywhere)."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def csv_cell(value: Any) -> str:
+    """A value made safe for a CSV cell: formulas defused, undecodable file-name bytes shown as ``\\xNN``.
+
+    A cell starting with ``= + - @``, tab or carriage return gets a leading ``'`` (OWASP), and so
+    does one that starts with ``'`` before such a character, so :func:`csv_cell_value` can undo it.
+    """
+    text = printable(value)
+    body = text.lstrip("'")
+    if body[:1] in _FORMULA_START and body[:1] != "":
+        return "'" + text
+    return text
+
+
+def csv_cell_value(cell: str) -> str:
+    """The value :func:`csv_cell` wrote (its ``'`` prefix removed)."""
+    if cell.startswith("'") and cell[1:].lstrip("'")[:1] in _FORMULA_START and len(cell) > 1:
+        return cell[1:]
+    return cell
+
+
+def write_csv(path: Path, fieldnames: list[str], rows: list[dict[str, Any]]) -> None:
+    """Write rows as a UTF-8 CSV atomically, every cell through :func:`csv_cell`."""
+    import csv
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([csv_cell(f) for f in fieldnames])
+            for row in rows:
+                w.writerow([csv_cell(row.get(f, "")) for f in fieldnames])
+    atomic_write(Path(path), write)
 
 
 def sha256_of_file(path: Path) -> str:

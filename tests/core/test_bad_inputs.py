@@ -171,7 +171,8 @@ def test_label_output_folder_that_cannot_be_created_is_a_plain_error(tmp_path):
     import pytest
 
     from rmadapter_app.core.errors import RMAdapterError
-    from rmadapter_app.core.labeling import LabelResult, apply_plan, plan_labeling
+    from rmadapter_app.core.label_write import apply_plan
+    from rmadapter_app.core.labeling import LabelResult, plan_labeling
 
     src = write_color_tree(tmp_path / "src", per_class=1)
     results = [LabelResult(p, "red", 0.9, [("red", 0.9)]) for p in sorted(src.rglob("*.png"))]

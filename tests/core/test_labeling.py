@@ -16,8 +16,11 @@ from rmadapter_app.core.events import LabelProgressEvent
 from rmadapter_app.core.images import MAX_PIXELS
 from rmadapter_app.core.inference import Classifier
 from rmadapter_app.core.label_job import rescore, run_labeling
-from rmadapter_app.core.labeling import (UNCERTAIN, LabelResult, apply_plan, bucket_counts, confidence_histogram,
-                                         folder_name, last_journal, plan_labeling, undo, write_csv, write_json)
+from rmadapter_app.core.journal import read_journal
+from rmadapter_app.core.label_reports import write_csv, write_json
+from rmadapter_app.core.label_write import apply_plan, last_journal, undo
+from rmadapter_app.core.labeling import (UNCERTAIN, LabelResult, bucket_counts, confidence_histogram, folder_name,
+                                         plan_labeling)
 
 CLASSES = ["red", "green", "blue"]
 
@@ -262,7 +265,7 @@ def test_copy_with_structure_leaves_sources_untouched(tmp_path):
     result = undo(journal.path)
     assert result.removed == 4 and not result.left
     assert not (out / "cat").exists() and all(f.exists() for f in files)
-    assert json.loads(journal.path.read_text())["undone"] is True
+    assert read_journal(journal.path).undone is True
 
 
 def test_output_inside_a_source_folder_is_refused(tmp_path):
@@ -284,8 +287,8 @@ def test_move_and_undo_puts_every_file_back(tmp_path):
     assert journal.done == 4 and not any(f.exists() for f in files)
     assert events[-1].done == 4 and events[-1].phase == "Moving files"
     assert last_journal(out) == journal.path
-    recorded = json.loads(journal.path.read_text())
-    assert recorded["complete"] and all(e["state"] == "done" and e["sha256"] for e in recorded["entries"])
+    recorded = read_journal(journal.path)
+    assert recorded.complete and all(e.state == "done" and e.sha256 for e in recorded.entries.values())
     result = undo(journal.path)
     assert result.restored == 4 and not result.left
     assert {f: f.read_bytes() for f in files} == before
@@ -308,7 +311,7 @@ def test_undo_leaves_changed_files_and_taken_places_alone(tmp_path):
     assert (out / "cat" / "day1" / "a.jpg").read_bytes() == b"edited by the user"
     assert files[1].read_bytes() == b"a new file where b.jpg was"
     assert (out / "cat" / "day1" / "b.jpg").exists() and files[2].exists() and files[3].exists()
-    assert json.loads(journal.path.read_text())["undone"] is False
+    assert read_journal(journal.path).undone is False
 
 
 def test_name_clashes_are_renamed_or_skipped_never_overwritten(tmp_path):
@@ -345,8 +348,8 @@ def test_apply_stops_between_files(tmp_path):
     done = []
     journal = apply_plan(plan, on_event=done.append, should_stop=lambda: len(done) >= 2)
     assert journal.stopped and journal.done == 2 and sum(f.exists() for f in files) == 2
-    states = [e["state"] for e in json.loads(journal.path.read_text())["entries"]]
-    assert states == ["done", "done", "not done", "not done"]
+    log = read_journal(journal.path)
+    assert [e.state for e in log.entries.values()] == ["done", "done"] and log.ended and not log.complete
     assert undo(journal.path).restored == 2 and all(f.exists() for f in files)
 
 

@@ -55,6 +55,9 @@ def write_done(outcome) -> str:
         parts.append(_tr("{0} renamed (name taken)").format(plan.n_renamed))
     if plan.n_skipped:
         parts.append(_tr("{0} skipped (name taken)").format(plan.n_skipped))
+    if plan.n_links:
+        parts.append(_tr("{0} not moved (symbolic links to files outside the folders you chose)")
+                     .format(plan.n_links))
     if journal.failed:
         parts.append(_tr("{0} failed").format(len(journal.failed)))
     if journal.stopped:
@@ -72,5 +75,6 @@ def undo_done(result) -> str:
     if result.removed:
         parts.append(_tr("removed {0} copies").format(result.removed))
     if result.left:
-        parts.append(_tr("{0} files left in place (changed since)").format(len(result.left)))
+        parts.append(_tr("{0} files left in place (changed since, or kept as the only copy)").format(
+            len(result.left)))
     return ("; ".join(parts) or _tr("Nothing to undo")) + "."

@@ -172,7 +172,9 @@ class WriteJob:
     meta: dict
 
     def __call__(self, on_event, should_stop) -> WriteOutcome:
-        from rmadapter_app.core.labeling import apply_plan, plan_labeling, write_csv, write_json
+        from rmadapter_app.core.label_reports import write_csv, write_json
+        from rmadapter_app.core.label_write import apply_plan
+        from rmadapter_app.core.labeling import plan_labeling
 
         plan = plan_labeling(self.results, **self.plan_args)
         journal = apply_plan(plan, on_event=on_event, should_stop=should_stop)
@@ -190,5 +192,5 @@ class UndoJob:
     journal_path: Path
 
     def __call__(self, on_event, should_stop):
-        from rmadapter_app.core.labeling import undo
+        from rmadapter_app.core.label_write import undo
         return undo(self.journal_path, on_event=on_event)
