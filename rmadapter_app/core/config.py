@@ -5,11 +5,68 @@ every loss term has a weight and a switch so the paper's ablation ladder is a pr
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+# ----------------------------------------------------------------------------------------------
+# Limits on what a file may claim (adapter headers, open_clip model configs, checkpoints).
+# Files are checked against these before anything is built from them. Real use stays far below:
+# the widest open_clip ViT tower is 1664 (ViT-bigG-14), the deepest has 48 blocks.
+MAX_BOTTLENECK = 4096                  # adapter bottleneck r and reconstruction hidden width
+MAX_TOWER_WIDTH = 8192                 # width of one transformer tower
+MAX_TOWER_LAYERS = 256                 # blocks in one tower
+MAX_EMBED_DIM = 8192                   # CLIP's joint embedding
+MAX_IMAGE_SIZE = 4096                  # pixels per side
+MAX_VISION_TOKENS = 16384              # patches per image (attention cost grows with its square)
+MAX_CONTEXT_LENGTH = 4096              # text tokens
+MAX_VOCAB_SIZE = 1_000_000
+MAX_MODEL_PARAMETERS = 10_000_000_000  # about 4x ViT-bigG-14
+MODEL_MEMORY_FACTOR = 2.0              # a checkpoint is read beside the model: about 2x its fp32 weights
+MODEL_MEMORY_MARGIN = 256 << 20        # plus activations and caches while training
+MAX_CHECKPOINT_FACTOR = 4.0            # a weights file up to 4x the fp32 weights (e.g. with optimizer state)
+MAX_SAFETENSORS_HEADER_BYTES = 100_000_000   # the safetensors library's own limit
+MAX_ADAPTER_HEADER_BYTES = 16 << 20    # an adapter file's JSON header (class names and prompts included)
+MAX_MODEL_CONFIG_BYTES = 1 << 20       # an open_clip model config JSON (real ones are < 2 KB)
+MAX_JSON_DEPTH = 32                    # nesting of any JSON we read
+MAX_CLASSES = 5000                     # class names in one adapter
+MAX_CLASS_NAME_CHARS = 300
+MAX_PROMPT_CHARS = 2000                # a prompt may carry a class description
+MAX_SHORT_TEXT_CHARS = 300             # model name, pretrained tag, app version, dates
+MAX_ADAPTER_PARAMETERS = 1_000_000_000  # all adapter weights, reconstruction branch included (4 GB fp32)
+
+
+def json_depth(text: str | bytes) -> int:
+    """Deepest nesting of ``[``/``{`` in a JSON text, without parsing it (strings are skipped)."""
+    import re
+
+    import numpy as np
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    skeleton = re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
+    brackets = np.frombuffer(re.sub(r"[^\[\]{}]", "", skeleton).encode("ascii"), dtype=np.uint8)
+    if not len(brackets):
+        return 0
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def parse_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses nesting deeper than ``max_depth`` before parsing.
+
+    Raises:
+        ValueError: not JSON, or nested too deeply (the message says which).
+    """
+    if json_depth(text) > max_depth:
+        raise ValueError(f"it is nested more than {max_depth} levels deep")
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # pragma: no cover - the depth check comes first
+        raise ValueError("it is nested too deeply") from exc
 
 
 def _from_dict(cls, data: dict[str, Any]):
@@ -43,8 +100,10 @@ class AdapterConfig:
     recon_hidden: int | None = None           # reconstruction decoder hidden width; None = bottleneck (r->r->d)
 
     def __post_init__(self) -> None:
-        if not 1 <= self.bottleneck <= 4096:
-            raise ValueError(f"bottleneck must be in 1..4096, got {self.bottleneck}")
+        if not 1 <= self.bottleneck <= MAX_BOTTLENECK:
+            raise ValueError(f"bottleneck must be in 1..{MAX_BOTTLENECK}, got {self.bottleneck}")
+        if self.recon_hidden is not None and not 1 <= self.recon_hidden <= MAX_BOTTLENECK:
+            raise ValueError(f"recon_hidden must be in 1..{MAX_BOTTLENECK}, got {self.recon_hidden}")
         if not 0 < self.alpha <= 10:
             raise ValueError(f"alpha must be in (0, 10], got {self.alpha}")
         if not 0 <= self.start_fraction < 1:
