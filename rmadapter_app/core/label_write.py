@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .errors import RMAdapterError
 from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
-MAX_IMAGE_FILE_BYTES = 512 * 2**20   # FIXME(issue 8): use images.MAX_IMAGE_FILE_BYTES once it lands
+from .images import MAX_IMAGE_FILE_BYTES
 from .journal import (FORMAT_VERSION, Entry, JournalError, JournalInUse, JournalWriter, RunLog, identity,
                       journals_in, new_journal_path, new_run_id, read_journal, same_file)
 from .safepath import UnsafePathError, check_inside, is_link_free_below
