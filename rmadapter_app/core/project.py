@@ -9,10 +9,14 @@ Layout::
 
 Every edit saves the manifest and pushes an undo step. Image ids are the first 16 hex digits of
 the file's SHA-256, so a picture is in a project at most once.
+
+Safety: the project writes, moves and deletes only below its folder. project.json is checked on
+open (:mod:`project_manifest`), and every path an edit uses is checked again when it is used
+(:func:`project_files.inside`, :func:`project_files.class_dir`): no ``..``, no absolute path, and no
+symlink below the project folder, so a link unpacked from a zip never leads an edit elsewhere.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -25,9 +29,11 @@ from typing import Any
 from . import paths
 from .errors import ProjectError, RMAdapterError
 from .fileio import atomic_write_json
-from .project_files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, empty_old_trash,
-                            folder_name, non_empty_dir, slugify, trash, untrash)
+from .project_files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, class_dir,
+                            empty_old_trash, folder_is_free, folder_name, inside, make_dirs, slugify, trash,
+                            untrash)
 from .project_import import ProjectImport
+from .project_manifest import ADAPTERS, SCHEMA_VERSION, read_manifest
 from .project_undo import MAX_UNDO, UndoHistory, put_back, take_out
 
 __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION", "MANIFEST", "TRASH",
@@ -35,7 +41,6 @@ __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION",
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 DEFAULT_TEMPLATE = "a photo of a {}."
 
 
@@ -47,7 +52,7 @@ class Project(ProjectImport):
 
     def __init__(self, folder: Path, name: str, classes: list[ClassEntry] | None = None,
                  settings: dict[str, Any] | None = None, created: str = ""):
-        self.folder = Path(folder)
+        self.folder = Path(os.path.abspath(folder))      # absolute: paths below it are checked lexically
         self.name = name
         self.classes: list[ClassEntry] = classes or []
         self.settings: dict[str, Any] = settings or {}
@@ -90,43 +95,17 @@ class Project(ProjectImport):
 
     @classmethod
     def open(cls, folder: Path) -> Project:
-        """Open a project folder.
+        """Open a project folder (its project.json is checked first: see :mod:`project_manifest`).
 
         Raises:
-            ProjectError: no or damaged project.json, or one written by a newer version.
+            ProjectError: no or damaged project.json, one written by a newer version, a path in it
+                that leaves the folder, or a symlink where the project writes.
         """
-        folder = Path(folder)
-        manifest = folder / MANIFEST
-        if not manifest.is_file():
-            raise ProjectError(f"{folder} is not an RMAdapter Studio project (no {MANIFEST} inside).")
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ProjectError(f"{manifest} is damaged and cannot be read ({exc}). "
-                               "Restore it from a backup, or create a new project.") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int):
-            raise ProjectError(f"{manifest} is damaged: it has no schema_version.")
-        if data["schema_version"] > SCHEMA_VERSION:
-            raise ProjectError(f"{manifest} was written by a newer RMAdapter Studio (schema "
-                               f"{data['schema_version']}, this version reads {SCHEMA_VERSION}). "
-                               "Update the app to open it.")
-        try:
-            classes = [ClassEntry(name=str(c["name"]), description=str(c.get("description", "")),
-                                  folder=str(c.get("folder") or slugify(c["name"])),
-                                  images=[ImageEntry(**{k: str(i[k]) for k in
-                                                        ("id", "file", "sha256", "original_name")})
-                                          for i in c.get("images", [])])
-                       for c in data.get("classes", [])]
-            settings = dict(data.get("settings") or {})
-            bad = [e.file for c in classes for e in c.images if not _safe_relative(e.file)]
-            if bad:
-                raise ValueError(f"image path {bad[0]!r} points outside the project's images folder")
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise ProjectError(f"{manifest} is damaged: {type(exc).__name__}: {exc}.") from exc
-        project = cls(folder, str(data.get("name") or folder.name), classes, settings,
-                      str(data.get("created", "")))
-        project.missing = [(c.name, e) for c in classes for e in c.images
-                           if not (folder / e.file).is_file()]
+        folder = Path(os.path.abspath(folder))
+        manifest = read_manifest(folder)
+        project = cls(folder, manifest.name, manifest.classes, manifest.settings, manifest.created)
+        project.missing = [(c.name, e) for c in manifest.classes for e in c.images
+                           if not _is_file(folder / e.file)]
         if project.missing:
             logger.warning("%s: %d image files are missing", folder, len(project.missing))
         empty_old_trash(folder)
@@ -197,8 +176,13 @@ class Project(ProjectImport):
 
     @property
     def adapters_dir(self) -> Path:
-        path = self.folder / "adapters"
-        path.mkdir(parents=True, exist_ok=True)
+        """The project's adapters folder, created on demand.
+
+        Raises:
+            ProjectError: ``adapters`` is a symlink or a file (adapters are never written through a link).
+        """
+        path = inside(self.folder, ADAPTERS)
+        make_dirs(self.folder, path)
         return path
 
     def update_settings(self, **kv: Any) -> None:
@@ -238,13 +222,14 @@ class Project(ProjectImport):
         return clean
 
     def _free_folder(self, name: str, ignore: ClassEntry | None = None) -> str:
-        """A folder name for a class: its slug, numbered when another class or a non-empty folder has it."""
+        """A folder name for a class: its slug, numbered when another class has it or images/<slug>
+        is not free (a non-empty folder, a file or a symlink)."""
         if ignore is not None and ignore.folder.casefold() == slugify(name).casefold():
             return ignore.folder
         used = {c.folder.casefold() for c in self.classes if c is not ignore}
         base = slugify(name)
         slug, i = base, 2
-        while slug.casefold() in used or non_empty_dir(self.folder / IMAGES / slug):
+        while slug.casefold() in used or not folder_is_free(self.folder / IMAGES, slug):
             slug, i = f"{base}-{i}", i + 1
         return slug
 
@@ -275,16 +260,21 @@ class Project(ProjectImport):
             self.save()
 
     def _set_name(self, entry: ClassEntry, name: str) -> None:
-        """Rename a class and its image folder (the folder keeps its name if it cannot move)."""
-        entry.name = name
+        """Rename a class and its image folder (the folder keeps its name if it cannot move).
+
+        Raises:
+            ProjectError: the class folder (or the new one) is a symlink or not a folder; nothing changed.
+        """
         new_folder = self._free_folder(name, ignore=entry)
         if new_folder == entry.folder:
+            entry.name = name
             return
-        src, dst = self.folder / IMAGES / entry.folder, self.folder / IMAGES / new_folder
-        if src.exists():
+        src, dst = class_dir(self.folder, entry.folder), class_dir(self.folder, new_folder)
+        entry.name = name
+        if os.path.lexists(src):
             try:
-                if dst.is_dir():
-                    dst.rmdir()            # empty (a non-empty one is never chosen)
+                if os.path.lexists(dst):
+                    dst.rmdir()            # a real, empty folder (a non-empty one or a link is never chosen)
                 os.replace(src, dst)
             except OSError as exc:
                 logger.warning("could not rename %s: %s", src, exc)
@@ -318,8 +308,9 @@ class Project(ProjectImport):
             self.classes.remove(entry)
 
             def restore() -> None:
-                untrash(self.folder, moved)
+                # the class comes back first: a file that cannot be restored is then only "missing"
                 self.classes.insert(min(index, len(self.classes)), entry)
+                untrash(self.folder, moved)
             self._history.push(f"Remove class “{entry.name}”", restore)
             self.save()
 
@@ -333,8 +324,8 @@ class Project(ProjectImport):
                 return 0
 
             def restore() -> None:
-                untrash(self.folder, taken.trashed)
                 put_back(entry, taken.positions)
+                untrash(self.folder, taken.trashed)
             self._history.push(f"Remove {len(taken.positions)} image(s) from “{entry.name}”", restore)
             self.save()
             return len(taken.positions)
@@ -345,6 +336,8 @@ class Project(ProjectImport):
             src, dst = self.get_class(src_class), self.get_class(dst_class)
             if src is dst:
                 return 0
+            class_dir(self.folder, src.folder)     # refuse linked class folders before anything moves
+            class_dir(self.folder, dst.folder)
             taken = take_out(self.folder, src, image_ids, to_trash=False)
             if not taken:
                 return 0
@@ -365,22 +358,30 @@ class Project(ProjectImport):
 
     # ------------------------------------------------------------------ file helpers
     def _relocate(self, rel: str, folder: str, name: str | None = None) -> str:
-        """Move a project file into images/<folder>/ and return its new relative path."""
-        src = self.folder / rel
+        """Move a project file into images/<folder>/ and return its new relative path.
+
+        The file stays where it is (and its old path is returned) when it cannot move: a path through
+        a symlink, a name already taken in the target folder, or a file-system error.
+        """
         dst_rel = f"{IMAGES}/{folder}/{name or Path(rel).name}"
-        dst = self.folder / dst_rel
-        if src.exists():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.replace(src, dst)
-            except OSError as exc:
-                logger.warning("could not move %s: %s", src, exc)
-                return rel
+        try:
+            src, dst = inside(self.folder, rel), inside(self.folder, dst_rel)
+            class_dir(self.folder, folder)
+            if not os.path.lexists(src):
+                return dst_rel
+            if os.path.lexists(dst):
+                raise ProjectError(f"{dst} already exists")
+            make_dirs(self.folder, dst.parent)
+            os.replace(src, dst)
+        except OSError as exc:                  # ProjectError is an OSError too
+            logger.warning("could not move %s: %s", rel, exc)
+            return rel
         return dst_rel
 
 
-def _safe_relative(rel: str) -> bool:
-    """True for a path like images/<folder>/<file> that stays inside the project."""
-    parts = Path(rel).parts
-    return (len(parts) >= 2 and parts[0] == IMAGES and ".." not in parts
-            and not Path(rel).is_absolute() and ":" not in parts[0])
+def _is_file(path: Path) -> bool:
+    """True for an existing regular file (an unreadable or over-long path counts as missing)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import ProjectError
 from .images import Problem
+from .safepath import UnsafePathError, check_inside, confined, real_folder, relative_below
 
 MANIFEST = "project.json"
 IMAGES = "images"
@@ -74,52 +75,145 @@ def slugify(name: str) -> str:
     return slug[:60] or "class"
 
 
+def is_safe_folder_name(name: object) -> bool:
+    """True for one plain folder or file name: no separators, ``..``, drive or control characters,
+    not padded with spaces or dots, and short enough for every file system (255 bytes)."""
+    if not isinstance(name, str) or not name or name in (".", "..") or _BAD_CHARS.search(name):
+        return False
+    if name != name.strip() or name.endswith("."):
+        return False
+    try:
+        return len(name.encode("utf-8")) <= 255
+    except UnicodeEncodeError:                   # a lone surrogate: not a name any disk can hold
+        return False
+
+
+def inside(folder: Path, rel: str) -> Path:
+    """``folder/rel`` for a relative path with no ``..`` and no symlink below ``folder``.
+
+    Raises:
+        ProjectError: the path would leave the project (absolute, ``..``, or through a link).
+    """
+    try:
+        return confined(folder, rel)
+    except UnsafePathError as exc:
+        raise ProjectError(f"{exc}. RMAdapter Studio only changes files inside the project folder; "
+                           "replace the link by a real folder (or fix project.json) and try again.") from exc
+
+
+def class_dir(folder: Path, class_folder: str) -> Path:
+    """The images folder of a class, checked: a safe name, and a real folder (or not there yet).
+
+    Raises:
+        ProjectError: the name is unsafe, or images/<name> is a symlink or a file.
+    """
+    if not is_safe_folder_name(class_folder):
+        raise ProjectError(f"The class folder name {class_folder!r} is not a plain folder name.")
+    path = inside(folder, f"{IMAGES}/{class_folder}")
+    if os.path.lexists(path) and not real_folder(path):
+        raise ProjectError(f"{path} is not a folder. Move it away and try again.")
+    return path
+
+
+def make_dirs(folder: Path, path: Path) -> None:
+    """Create ``path`` (below ``folder``) level by level; every existing level must be a real folder.
+
+    Unlike ``Path.mkdir(parents=True)`` this never creates anything through a symlink.
+    """
+    current = Path(folder)
+    try:
+        parts = relative_below(folder, path)
+    except UnsafePathError as exc:
+        raise ProjectError(str(exc)) from exc
+    for part in parts:
+        current = current / part
+        if not os.path.lexists(current):
+            current.mkdir()
+        elif not real_folder(current):
+            raise ProjectError(f"{current} is a symbolic link or a file, not a folder; "
+                               "RMAdapter Studio does not write through it.")
+
+
+def folder_is_free(images_dir: Path, name: str) -> bool:
+    """True when images/<name> does not exist or is a real, empty folder (never a link or a file)."""
+    path = images_dir / name
+    if not os.path.lexists(path):
+        return True
+    if not real_folder(path):
+        return False
+    try:
+        with os.scandir(path) as it:
+            return not any(it)
+    except OSError:
+        return False
+
+
 def trash(folder: Path, rels: Sequence[str]) -> list[tuple[str, Path]]:
-    """Move files into a fresh .trash/<stamp>/ folder; returns (original rel, trash path)."""
+    """Move files into a fresh .trash/<stamp>/ folder; returns (original rel, trash path).
+
+    Every path is checked before anything moves (no ``..``, no symlink on the way, including
+    ``.trash`` itself), so a refused path leaves all files where they were. A failure while moving
+    puts back what had moved.
+
+    Raises:
+        ProjectError: a path is unsafe, or a file could not be moved.
+    """
     if not rels:
         return []
-    bin_dir = folder / TRASH / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    moved = []
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    plan = []
     for rel in rels:
-        src = folder / rel
-        if not src.exists():
+        src = inside(folder, rel)
+        if not os.path.lexists(src):
             continue
-        dst = bin_dir / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        plan.append((rel, src, inside(folder, f"{TRASH}/{stamp}/{rel}")))
+    moved: list[tuple[str, Path]] = []
+    for rel, src, dst in plan:
         try:
+            make_dirs(folder, dst.parent)
             os.replace(src, dst)
-        except OSError as exc:
+        except OSError as exc:                         # ProjectError is an OSError too
+            with contextlib.suppress(ProjectError):
+                untrash(folder, moved)
             raise ProjectError(f"Could not move {src} to the project's trash: {exc.strerror or exc}") from exc
         moved.append((rel, dst))
     return moved
 
+
 def untrash(folder: Path, moved: Sequence[tuple[str, Path]]) -> None:
+    """Put files back from the trash; neither side may pass through a symlink below ``folder``."""
     lost = []
     for rel, trashed in moved:
-        dst = folder / rel
         try:
-            dst.parent.mkdir(parents=True, exist_ok=True)
+            check_inside(folder, trashed)
+            dst = inside(folder, rel)
+            make_dirs(folder, dst.parent)
             os.replace(trashed, dst)
-        except OSError:
-            lost.append(rel)
+        except (OSError, UnsafePathError) as exc:      # ProjectError is an OSError
+            lost.append((rel, exc))
     if lost:
         raise ProjectError(f"{len(lost)} file(s) could not be restored from {folder / TRASH} "
-                           f"(first: {lost[0]}).")
+                           f"(first: {lost[0][0]}: {lost[0][1]}).")
+
 
 def empty_old_trash(folder: Path, keep_days: int = TRASH_KEEP_DAYS) -> None:
-    """Delete trash folders older than ``keep_days`` (undo history ends with the session)."""
-    trash = folder / TRASH
-    if not trash.is_dir():
+    """Delete trash folders older than ``keep_days`` (undo history ends with the session).
+
+    Only real folders inside the project's real ``.trash`` folder are deleted: a ``.trash`` that is
+    a link (or junction) is left alone, and so is every entry that is a link or a file. ``rmtree``
+    itself removes links found inside a folder without following them.
+    """
+    trash_dir = Path(folder) / TRASH
+    if not real_folder(trash_dir):
         return
     limit = time.time() - keep_days * 86400
-    for sub in trash.iterdir():
-        with contextlib.suppress(OSError):
-            if sub.stat().st_mtime < limit:
-                shutil.rmtree(sub)
-
-
-def non_empty_dir(path: Path) -> bool:
     try:
-        return path.is_dir() and any(path.iterdir())
+        with os.scandir(trash_dir) as it:
+            entries = list(it)
     except OSError:
-        return True
+        return
+    for entry in entries:
+        sub = Path(entry.path)
+        with contextlib.suppress(OSError):
+            if real_folder(sub) and os.lstat(sub).st_mtime < limit:
+                shutil.rmtree(sub)

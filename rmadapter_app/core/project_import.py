@@ -16,7 +16,7 @@ from .events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop,
 from .fileio import atomic_write
 from .images import IMAGE_SUFFIXES, Problem, check_image_file, iter_image_files, load_rgb
 from .fileio import sha256_of_file
-from .project_files import IMAGES, AddResult, ClassEntry, ImageEntry
+from .project_files import IMAGES, AddResult, ClassEntry, ImageEntry, class_dir, inside, make_dirs
 from .project_undo import UndoHistory, take_out
 
 
@@ -43,7 +43,7 @@ class ProjectImport:
             result = AddResult()
             files = list(iter_image_files([Path(p) for p in paths_in], True, result.rejected))
             known = {e.sha256: c.name for c in self.classes for e in c.images}
-            dest_dir = self.folder / IMAGES / entry.folder
+            dest_dir = class_dir(self.folder, entry.folder)   # ProjectError for a linked class folder
             for i, src in enumerate(files):
                 if should_stop():
                     result.stopped = True
@@ -83,8 +83,10 @@ class ProjectImport:
             result.rejected.append(Problem(src, reason[len(prefix):] if reason.startswith(prefix) else reason))
             return
         image_id = digest[:16]
-        dest = dest_dir / f"{image_id}{src.suffix.lower()}"
         try:
+            # checked again for each file: no link may have appeared on the way, or at the name itself
+            dest = inside(self.folder, f"{IMAGES}/{entry.folder}/{image_id}{src.suffix.lower()}")
+            make_dirs(self.folder, dest_dir)
             atomic_write(dest, lambda tmp: shutil.copyfile(src, tmp))
         except (RMAdapterError, OSError) as exc:
             result.rejected.append(Problem(src, f"could not be copied into the project ({exc})"))

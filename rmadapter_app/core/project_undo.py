@@ -72,12 +72,17 @@ class Taken:
 
 
 def take_out(folder: Path, entry: ClassEntry, image_ids: Sequence[str], to_trash: bool) -> Taken:
-    """Remove the images ``image_ids`` from ``entry`` (their files to the trash when ``to_trash``)."""
+    """Remove the images ``image_ids`` from ``entry`` (their files to the trash when ``to_trash``).
+
+    Raises:
+        ProjectError: a file could not go to the trash (a symlink on its path, say); nothing changed.
+    """
     wanted = set(image_ids)
     positions = [(i, e) for i, e in enumerate(entry.images) if e.id in wanted]
+    # files first: a refused or failed trash (ProjectError) leaves the class as it was
+    trashed = trash(folder, [e.file for _, e in positions]) if to_trash else []
     ids = {e.id for _, e in positions}
     entry.images[:] = [e for e in entry.images if e.id not in ids]
-    trashed = trash(folder, [e.file for _, e in positions]) if to_trash else []
     return Taken(positions, trashed)
 
 

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 
 MAX_RECENT = 10
 FILE_NAME = "recent_projects.json"
+MAX_FILE_BYTES = 1024 * 1024        # ten paths need a few kB; anything much bigger is damage
 
 
 def _file() -> Path:
@@ -21,15 +22,43 @@ def _file() -> Path:
 
 
 def _read() -> list[Path]:
+    """The saved list; an unreadable, oversized or damaged file (any shape) counts as empty.
+
+    Only absolute paths are kept: a relative one would be looked up in whatever folder the app
+    happens to start in.
+    """
     try:
-        data = json.loads(_file().read_text(encoding="utf-8"))
-        items = data.get("projects", []) if isinstance(data, dict) else []
-        return [Path(p) for p in items if isinstance(p, str) and p]
+        with open(_file(), "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError("the file is too large")
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
-        logger.warning("recent projects list unreadable, starting a new one: %s", exc)
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:   # UnicodeError is a ValueError
+        logger.warning("recent projects list unreadable, starting a new one: %s", str(exc)[:200])
         return []
+    items = data.get("projects", []) if isinstance(data, dict) else []
+    if not isinstance(items, list):
+        return []
+    return [Path(p) for p in items[:MAX_RECENT * 10] if _usable(p)]
+
+
+def _usable(p: object) -> bool:
+    if not isinstance(p, str) or not p or "\x00" in p or len(p) > 4096:
+        return False
+    try:
+        p.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return Path(p).is_absolute()
+
+
+def _has_manifest(folder: Path) -> bool:
+    try:
+        return (folder / MANIFEST).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _write(items: list[Path]) -> None:
@@ -42,7 +71,7 @@ def _write(items: list[Path]) -> None:
 def recent_projects() -> list[Path]:
     """Project folders opened lately, most recent first; folders that no longer hold a project are dropped."""
     items = _read()
-    alive = [p for p in items if (p / MANIFEST).is_file()]
+    alive = [p for p in items if _has_manifest(p)]
     if len(alive) != len(items):
         _write(alive)
     return alive[:MAX_RECENT]
