@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
+from rmadapter_app.core.fileio import printable
 from rmadapter_app.core.labeling import UNCERTAIN
 from rmadapter_app.gui.thumbnails import ThumbnailCache
 
@@ -230,10 +231,10 @@ class LabelResultsModel(QAbstractTableModel):
         if role == BUCKET_ROLE:
             return self._bucket_of(i)
         if col == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return Path(r.path).name
+            if role == Qt.ItemDataRole.DisplayRole:     # Qt drops undecodable name bytes: show them as \xNN
+                return printable(Path(r.path).name)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return str(r.path)
+                return printable(str(r.path))
             if role == Qt.ItemDataRole.DecorationRole and self._thumbs is not None:
                 return self._thumbs.icon(r.path)
         elif col == 1:
