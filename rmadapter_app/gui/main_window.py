@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal, Slot
@@ -197,6 +198,12 @@ class MainWindow(QMainWindow):
         except RMAdapterError as exc:
             errors.show_error(self, self.tr("Could not open the project"), str(exc))
             return False
+        except Exception as exc:          # noqa: BLE001 - a damaged project must never crash the window
+            logger.exception("opening the project %s failed", folder)
+            errors.show_error(self, self.tr("Could not open the project"),
+                              self.tr("{0} could not be opened: the project looks damaged ({1}).")
+                              .format(folder, _describe(exc)), traceback.format_exc())
+            return False
         self.set_project(project)
         if project.missing:
             self.state.message.emit(self.tr("%n image file(s) are missing from the project folder; "
@@ -207,11 +214,17 @@ class MainWindow(QMainWindow):
         """Open the most recent project that still opens (quietly: a failure is only a status message)."""
         for folder in recent.recent_projects()[:1]:
             try:
-                self.set_project(Project.open(folder))
-                return True
+                project = Project.open(folder)
             except RMAdapterError as exc:
                 logger.warning("could not reopen %s: %s", folder, exc)
                 self.state.message.emit(self.tr("Could not reopen the last project: {0}").format(exc))
+            except Exception as exc:      # noqa: BLE001 - a damaged project must never stop the app starting
+                logger.exception("could not reopen %s", folder)
+                self.state.message.emit(self.tr("Could not reopen the last project: {0}").format(
+                    self.tr("{0} looks damaged ({1})").format(folder, _describe(exc))))
+            else:
+                self.set_project(project)
+                return True
         return False
 
     @Slot()
@@ -394,3 +407,9 @@ def window_icon() -> QIcon:
         if candidate.is_file():
             return QIcon(str(candidate))
     return QIcon()
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, one-line name for an unexpected error (its type, and its text cut short)."""
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
