@@ -124,7 +124,7 @@ def load_rgb(path: Path | str) -> Image.Image:
     except UnidentifiedImageError as exc:
         raise ImageLoadError(f"{path.name}: not an image Pillow can read") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageLoadError(f"{path.name}: too many pixels to decode safely ({exc})") from exc
+        raise ImageLoadError(f"{path.name}: image too large to decode safely ({exc})") from exc
     except OSError as exc:
         if exc.errno is not None:  # the system refused (permissions, I/O), not a decoding problem
             raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
