@@ -5,18 +5,29 @@ Hugging Face hub repo or a direct URL). The file is streamed into the platformdi
 :class:`DownloadEvent` progress and a cancel check per chunk, written to ``*.part`` and renamed
 when complete, so an interrupted download never looks like a finished one. ``HF_ENDPOINT`` is
 honoured like huggingface_hub does.
+
+Reading a checkpoint (:func:`read_checkpoint`) uses safetensors or ``torch.load(weights_only=True)``
+and nothing else, after checking the file's size against the model's; file hashes are cached in
+the app's cache folder (:func:`file_sha256`), never beside the user's file.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import pickle
+import re
 import shutil
 import socket
 import urllib.error
 import urllib.request
+import warnings
 from pathlib import Path
+from typing import Any
 
-from . import paths
+from . import fileio, paths
+from .config import MAX_CHECKPOINT_FACTOR, MAX_SAFETENSORS_HEADER_BYTES
 from .errors import BackboneUnavailableError, CancelledError, RMAdapterError
 from .events import DownloadEvent, EventHook, StopHook, never_stop, no_event
 
@@ -163,3 +174,104 @@ def import_weights(source: Path, model_name: str, pretrained: str = "imported") 
         tmp.unlink(missing_ok=True)
         raise RMAdapterError(f"Could not copy {source.name} into {target.parent}: {exc}") from exc
     return target
+
+
+# ------------------------------------------------------------------------------- hashing and reading
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, cached in the app's cache folder by absolute path, size and mtime.
+
+    Checkpoints are large, so the hash is computed once per version of a file; nothing is ever
+    written next to the user's file.
+    """
+    path = Path(path).absolute()
+    st = path.stat()
+    key = {"path": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    entry = paths.cache_dir() / "hashes" / (hashlib.sha256(str(path).encode("utf-8", "surrogatepass"))
+                                            .hexdigest()[:32] + ".json")
+    try:
+        if entry.stat().st_size < 4096:
+            cached = json.loads(entry.read_text(encoding="utf-8"))
+            if {k: cached.get(k) for k in key} == key and re.fullmatch(r"[0-9a-f]{64}", cached["sha256"]):
+                return cached["sha256"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    digest = fileio.sha256_of_file(path)
+    try:
+        fileio.atomic_write_json(entry, {**key, "sha256": digest})
+    except RMAdapterError:
+        pass  # an unwritable cache just means hashing again next time
+    return digest
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
+
+
+def _looks_like_safetensors(path: Path, size: int) -> tuple[bool, int]:
+    """(is it safetensors, header length) from the first 9 bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(9)
+    if len(head) < 9:
+        return path.suffix == ".safetensors", 0
+    length = int.from_bytes(head[:8], "little")
+    return path.suffix == ".safetensors" or (length <= size - 8 and head[8:9] == b"{"), length
+
+
+def read_checkpoint(path: Path, model_name: str, parameters: int | None = None) -> dict[str, Any]:
+    """A checkpoint's state dict, read with safetensors or ``torch.load(weights_only=True)`` only.
+
+    ``parameters`` (the model's estimated parameter count) bounds the file's size: a file far
+    larger than the model's fp32 weights is refused before a byte of it is read.
+
+    Raises:
+        BackboneUnavailableError: missing, empty, far too large, damaged, truncated, or holding
+            Python objects other than tensors; one sentence that names the file.
+    """
+    import torch
+
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise BackboneUnavailableError(f"Weights file not found: {path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise BackboneUnavailableError(f"{name} is empty; choose an open_clip checkpoint file.")
+    if parameters and size > parameters * 4 * MAX_CHECKPOINT_FACTOR + (64 << 20):
+        raise BackboneUnavailableError(
+            f"{name} is {_gb(size)}, much larger than a '{model_name}' checkpoint (about {_gb(parameters * 4)}); "
+            "it is not a checkpoint for this model.")
+    if path.suffix in (".npz", ".npy"):
+        raise BackboneUnavailableError(f"{name} is a NumPy file; only safetensors and PyTorch checkpoints "
+                                       "(.safetensors, .bin, .pt, .pth) can be read.")
+    damaged = f"{name} is damaged or truncated (it is not a complete checkpoint file)."
+    not_tensors = (f"{name} does not fit '{model_name}' or is damaged: it is not a plain file of tensors "
+                   "(files that hold other Python objects are never loaded, for safety).")
+    try:
+        is_safetensors, header = _looks_like_safetensors(path, size)
+        if is_safetensors:
+            if header > min(MAX_SAFETENSORS_HEADER_BYTES, size - 8):
+                raise BackboneUnavailableError(damaged)
+            from safetensors.torch import load_file
+            checkpoint = load_file(str(path), device="cpu")
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # torch's pickle-protocol chatter
+                checkpoint = torch.load(str(path), map_location="cpu", weights_only=True)
+    except BackboneUnavailableError:
+        raise
+    except pickle.UnpicklingError as exc:  # never retried without weights_only
+        if "weights_only" in str(exc) or "global" in str(exc).lower():
+            raise BackboneUnavailableError(not_tensors) from exc
+        raise BackboneUnavailableError(damaged) from exc
+    except Exception as exc:  # safetensors, zip and pickle readers raise many types for damage
+        if "TorchScript" in str(exc):   # a TorchScript archive can run code: refused like a pickle
+            raise BackboneUnavailableError(not_tensors) from exc
+        raise BackboneUnavailableError(damaged) from exc
+    if isinstance(checkpoint, dict) and isinstance(checkpoint.get("state_dict"), dict):
+        checkpoint = checkpoint["state_dict"]
+    if not isinstance(checkpoint, dict) or not checkpoint or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in checkpoint.items()):
+        raise BackboneUnavailableError(not_tensors)
+    if next(iter(checkpoint)).startswith("module."):
+        checkpoint = {k.removeprefix("module."): v for k, v in checkpoint.items()}
+    return checkpoint
