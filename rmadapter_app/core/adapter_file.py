@@ -301,11 +301,11 @@ def _read_raw_header(path: Path) -> tuple[dict[str, Any], int]:
             length = struct.unpack("<Q", prefix)[0]
             if length > MAX_ADAPTER_HEADER_BYTES:
                 raise AdapterFileError(
-                    f"{name} is not a readable adapter file: its header claims {length:,} bytes, more than an "
-                    f"adapter's header may have ({MAX_ADAPTER_HEADER_BYTES:,}).")
+                    f"{name} is not a readable adapter file (damaged or not safetensors): its header claims "
+                    f"{length:,} bytes, more than an adapter's header may have ({MAX_ADAPTER_HEADER_BYTES:,}).")
             if length > size - 8:
-                raise AdapterFileError(f"{name} is not a readable adapter file: its header claims {length:,} "
-                                       f"bytes but the file has only {size:,} (damaged or truncated).")
+                raise AdapterFileError(f"{name} is not a readable adapter file (damaged or truncated): its header "
+                                       f"claims {length:,} bytes but the file has only {size:,}.")
             raw = fh.read(length)
     except OSError as exc:
         raise AdapterFileError(f"{name} cannot be read: {exc.strerror or exc}.") from exc
@@ -318,27 +318,16 @@ def _read_raw_header(path: Path) -> tuple[dict[str, Any], int]:
     return header, size - 8 - length
 
 
-def _read_checked(path: Path) -> tuple[AdapterHeader, dict[str, Any]]:
-    path = Path(path)
-    if not path.is_file():
-        raise AdapterFileError(f"Adapter file not found: {path}")
-    raw, data_len = _read_raw_header(path)
-    header = _parse(path, raw.get("__metadata__"))
-    info = header.backbone
-    _check_tensor_entries(path.name, raw, data_len,
-                          expected_tensor_shapes(header.adapter_config, info.vision_width, info.text_width))
-    return header, raw
-
-
 def read_adapter_header(path: Path) -> AdapterHeader:
-    """Read and check the header only (no tensors are loaded).
-
-    The metadata is checked against the schema above and the tensor table against the metadata.
+    """Read and check the header only (no tensors are loaded; :func:`load_adapter` checks those).
 
     Raises:
         AdapterFileError: missing, unreadable, damaged, foreign, too new, or beyond the limits in config.py.
     """
-    return _read_checked(Path(path))[0]
+    path = Path(path)
+    if not path.is_file():
+        raise AdapterFileError(f"Adapter file not found: {path}")
+    return _parse(path, _read_raw_header(path)[0].get("__metadata__"))
 
 
 def check_backbone(header: AdapterHeader, backbone: BackboneInfo, name: str = "adapter") -> None:
@@ -410,10 +399,15 @@ def load_adapter(path: Path, backbone: BackboneInfo | None = None) -> tuple[Adap
     from safetensors.torch import load_file
 
     path = Path(path)
-    header, _ = _read_checked(path)
+    if not path.is_file():
+        raise AdapterFileError(f"Adapter file not found: {path}")
+    raw, data_len = _read_raw_header(path)
+    header = _parse(path, raw.get("__metadata__"))
     if backbone is not None:
         check_backbone(header, backbone, path.name)
     info = header.backbone
+    _check_tensor_entries(path.name, raw, data_len,
+                          expected_tensor_shapes(header.adapter_config, info.vision_width, info.text_width))
     try:
         tensors = load_file(str(path))
     except Exception as exc:
