@@ -9,10 +9,14 @@ Layout under ``paths.cache_dir()/embeddings/<namespace>/``::
 
     meta.json                     identity, embedding width, format version (atomic)
     chunk-<id>.emb.npy            float32 [n, E] embeddings   (written first, atomically)
-    chunk-<id>.keys.npy           uint8 [n, 32] content hashes (written last: marks the chunk complete)
+    chunk-<id>.keys.npy           uint8 [n, 32] content hashes
+    chunk-<id>.json               rows, width and SHA-256 of keys + rows (written last: the chunk is complete)
 
-Chunks are memory-mapped when read, so memory stays bounded for tens of thousands of images;
-a chunk whose two files disagree (a crash between them) is ignored.
+Damage is found once per chunk when the cache is opened (lookups cost nothing extra): a bad
+meta.json starts the namespace afresh; a chunk with missing, cut-short, reshaped or non-.npy files,
+or a checksum that differs (NaN written over it, rows shuffled), is deleted and its images are
+encoded again; :meth:`EmbeddingCache.take_warnings` says so. Nothing is unpickled; no number read
+from a file sizes an allocation unchecked. Chunks are memory-mapped, so memory stays bounded.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import threading
 import time
 from collections.abc import Sequence
@@ -31,13 +36,20 @@ import numpy as np
 import torch
 
 from . import paths
+from .errors import RMAdapterError
 from .fileio import atomic_write, atomic_write_json
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2               # 2: a checksum per chunk (version-1 caches are started afresh)
 ZERO_SHOT = "zero-shot"
+MAX_DIM = 1 << 16                # no CLIP embedding is wider
 _HASH_BYTES = 32
+_MAX_JSON_BYTES = 1 << 16        # meta.json and chunk sidecars are a few hundred bytes
+_ORPHAN_SECONDS = 3600.0         # chunk files without a sidecar this old were left by a crash
+_F32, _U8 = np.dtype("<f4"), np.dtype("|u1")
+_VERIFIED: set[tuple] = set()   # chunk files (path, size, mtime, inode) verified by this process: a
+#                                 cache opened again (each rescore) does not hash its embeddings again
 
 
 # ---------------------------------------------------------------------- identities
@@ -109,12 +121,52 @@ def cache_root() -> Path:
     return path
 
 
+# ---------------------------------------------------------------------- reading files safely
+def _regular_file(path: Path) -> os.stat_result:
+    """Stat of a plain file (not a link, FIFO or device: opening one could block or read elsewhere)."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file")
+    return st
+
+
+def _read_small_json(path: Path) -> Any:
+    if _regular_file(path).st_size > _MAX_JSON_BYTES:
+        raise ValueError("far too large")
+    return json.loads(path.read_bytes().decode("utf-8"))
+
+
+def _int_in(value: Any, high: int) -> int | None:
+    return value if type(value) is int and 0 < value <= high else None
+
+
+def _npy_offset(fh, dtype: np.dtype, shape: tuple[int, int]) -> int:
+    """Where the data starts in an open .npy file holding exactly ``shape`` of ``dtype``.
+
+    Reads the header only (no pickle, no allocation from its numbers). Raises ValueError otherwise.
+    """
+    version = np.lib.format.read_magic(fh)
+    if version == (1, 0):
+        got_shape, fortran, got_dtype = np.lib.format.read_array_header_1_0(fh)
+    elif version == (2, 0):
+        got_shape, fortran, got_dtype = np.lib.format.read_array_header_2_0(fh)
+    else:
+        raise ValueError(f".npy version {version} is not one this app writes")
+    if got_dtype != dtype or fortran or tuple(got_shape) != shape:
+        raise ValueError(f"holds {got_dtype} {tuple(got_shape)}, expected {dtype} {shape}")
+    offset = fh.tell()
+    if os.fstat(fh.fileno()).st_size != offset + shape[0] * shape[1] * dtype.itemsize:
+        raise ValueError("its size does not match its header (cut short or padded)")
+    return offset
+
+
 # ---------------------------------------------------------------------- the cache
 class EmbeddingCache:
     """Embeddings of one (backbone, adapter) pair, in chunk files under one folder.
 
     Thread-safe: a prefetch thread may ask :meth:`contains` while the model thread writes.
-    Call :meth:`flush` (or use as a context manager) so buffered rows reach the disk.
+    Call :meth:`flush` (or use as a context manager) so buffered rows reach the disk. Damage
+    dropped on opening, and a cache that cannot be written, are reported by :meth:`take_warnings`.
     """
 
     def __init__(self, identity: tuple[str, str], *, root: Path | None = None, chunk_rows: int = 1024,
@@ -133,6 +185,9 @@ class EmbeddingCache:
         self._buf_rows: list[np.ndarray] = []
         self._buf_pos: dict[bytes, int] = {}
         self._last_flush = time.monotonic()
+        self._damage: list[str] = []           # what was dropped, not yet reported
+        self._write_error: str | None = None   # the first failed write; reported once
+        self._write_reported = False
         self.dim: int | None = None
         self._open()
 
@@ -142,40 +197,123 @@ class EmbeddingCache:
         return cls(classifier_identity(classifier), **kwargs)
 
     # ------------------------------------------------------------------ opening
+    def _damaged(self, what: str, why: str) -> None:
+        logger.warning("embedding cache %s: %s %s; dropped, it is rebuilt", self.folder, what, why)
+        self._damage.append(f"{what} {why}")
+
+    def _stems(self) -> tuple[list[str], list[str]]:
+        """Chunk stems with a sidecar (complete), and stems with data files only."""
+        complete, partial = set(), set()
+        for entry in os.scandir(self.folder):
+            name = entry.name
+            if name.startswith("chunk-") and name.endswith(".json"):
+                complete.add(name[:-len(".json")])
+            elif name.startswith("chunk-") and name.endswith((".emb.npy", ".keys.npy")):
+                partial.add(name.rsplit(".", 2)[0])
+        return sorted(complete), sorted(partial - complete)
+
     def _open(self) -> None:
         meta_path = self.folder / "meta.json"
-        meta = None
-        if meta_path.exists():
-            try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                meta = None
-        if meta is not None and (meta.get("format_version") != FORMAT_VERSION
-                                 or meta.get("backbone") != self.identity[0]
-                                 or meta.get("adapter") != self.identity[1]):
-            logger.warning("embedding cache %s does not match its identity; starting it afresh", self.folder)
+        complete, partial = self._stems()
+        if not os.path.lexists(meta_path):
+            if complete:
+                self._damaged("meta.json", "is missing")
+                self.clear()
+            return
+        self.dim = self._read_meta(meta_path)
+        if self.dim is None:
             self.clear()
-            meta = None
-        if meta is not None:
-            self.dim = meta.get("dim")
-        for keys_file in sorted(self.folder.glob("chunk-*.keys.npy")):
-            emb_file = keys_file.with_name(keys_file.name.replace(".keys.npy", ".emb.npy"))
+            return
+        for stem in complete:
             try:
-                keys = np.load(keys_file, allow_pickle=False)
-                emb = np.load(emb_file, mmap_mode="r", allow_pickle=False)
-            except (OSError, ValueError) as exc:
-                logger.warning("ignoring damaged embedding chunk %s: %s", keys_file.name, exc)
+                keys, emb = self._read_chunk(stem)
+            except Exception as exc:  # any damage at all: the chunk goes, its images are encoded again
+                self._damaged(stem, f"is damaged ({str(exc)[:120] or type(exc).__name__})")
+                self._delete(stem)
                 continue
-            if (keys.ndim != 2 or keys.shape[1] != _HASH_BYTES or emb.ndim != 2 or emb.shape[0] != keys.shape[0]
-                    or (self.dim is not None and emb.shape[1] != self.dim)):
-                logger.warning("ignoring inconsistent embedding chunk %s", keys_file.name)
-                continue
-            self.dim = int(emb.shape[1])
             number = len(self._chunks)
-            self._chunks.append(emb_file)
+            self._chunks.append(self.folder / f"{stem}.emb.npy")
             self._maps[number] = emb
             for row, key in enumerate(keys):
                 self._index.setdefault(key.tobytes(), (number, row))
+        for stem in partial:          # a crash between a chunk's files (or another process writing one now)
+            try:
+                if all(time.time() - p.stat().st_mtime > _ORPHAN_SECONDS for p in self.folder.glob(f"{stem}.*")):
+                    logger.info("embedding cache %s: removing %s, left incomplete by a crash", self.folder, stem)
+                    self._delete(stem)
+            except OSError:
+                continue
+
+    def _read_meta(self, meta_path: Path) -> int | None:
+        """The embedding width from meta.json, or None (after saying why) when it does not fit."""
+        try:
+            meta = _read_small_json(meta_path)
+        except Exception as exc:
+            self._damaged("meta.json", f"cannot be read ({type(exc).__name__})")
+            return None
+        if not isinstance(meta, dict):
+            self._damaged("meta.json", "is not a JSON object")
+            return None
+        version = meta.get("format_version")
+        if type(version) is int and version != FORMAT_VERSION:
+            logger.info("embedding cache %s has format %s; starting it afresh", self.folder, version)
+            return None
+        dim = _int_in(meta.get("dim"), MAX_DIM)
+        if (version != FORMAT_VERSION or meta.get("backbone") != self.identity[0]
+                or meta.get("adapter") != self.identity[1] or meta.get("dtype") != "float32" or dim is None):
+            self._damaged("meta.json", "does not match this backbone and adapter or is incomplete")
+            return None
+        return dim
+
+    def _read_chunk(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
+        """(keys [n, 32], memory-mapped embeddings [n, E]) of a chunk whose checksum matches; raises otherwise."""
+        info = _read_small_json(self.folder / f"{stem}.json")
+        info = info if isinstance(info, dict) else {}
+        rows, dim, digest = _int_in(info.get("rows"), 1 << 40), _int_in(info.get("dim"), MAX_DIM), info.get("sha256")
+        if rows is None or dim is None or not isinstance(digest, str):
+            raise ValueError("its record is incomplete")
+        if dim != self.dim:
+            raise ValueError(f"its width is {dim}, the cache's is {self.dim}")
+        keys_path, emb_path = self.folder / f"{stem}.keys.npy", self.folder / f"{stem}.emb.npy"
+        stamp = (str(emb_path), digest) + tuple((st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+                                                for st in (_regular_file(keys_path), _regular_file(emb_path)))
+        with open(keys_path, "rb") as fh:
+            _npy_offset(fh, _U8, (rows, _HASH_BYTES))
+            raw = fh.read(rows * _HASH_BYTES)          # the size was checked against the file's
+        with open(emb_path, "rb") as fh:
+            offset = _npy_offset(fh, _F32, (rows, dim))
+            if stamp not in _VERIFIED:
+                h = hashlib.sha256(raw)
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+                if h.hexdigest() != digest:
+                    raise ValueError("its checksum does not match (changed after it was written)")
+                _VERIFIED.add(stamp)
+        keys = np.frombuffer(raw, dtype=np.uint8).reshape(rows, _HASH_BYTES)
+        return keys, np.memmap(emb_path, dtype=_F32, mode="r", offset=offset, shape=(rows, dim))
+
+    def _delete(self, stem: str) -> None:
+        for suffix in (".json", ".keys.npy", ".emb.npy"):      # the sidecar first: never a half-valid chunk
+            try:
+                (self.folder / f"{stem}{suffix}").unlink(missing_ok=True)
+            except OSError as exc:
+                logger.warning("could not remove %s%s from the embedding cache: %s", stem, suffix, exc)
+
+    def take_warnings(self) -> list[str]:
+        """Sentences about damage dropped (and writes that failed) since the last call; [] when none."""
+        with self._lock:
+            out = []
+            if self._damage:
+                shown = "; ".join(self._damage[:3]) + (f"; and {len(self._damage) - 3} more"
+                                                       if len(self._damage) > 3 else "")
+                out.append(f"The embedding cache in {self.folder} was damaged ({shown}). The damaged part was "
+                           "dropped and is rebuilt: those images are encoded again.")
+                self._damage = []
+            if self._write_error and not self._write_reported:
+                out.append(f"The embedding cache could not be written ({self._write_error}); labeling goes on, "
+                           "but these embeddings are not kept for the next run.")
+                self._write_reported = True
+            return out
 
     # ------------------------------------------------------------------ queries
     def __len__(self) -> int:
@@ -220,21 +358,27 @@ class EmbeddingCache:
 
     # ------------------------------------------------------------------ writes
     def put(self, keys: Sequence[str], embeddings: np.ndarray) -> None:
-        """Add rows (already-known keys are ignored); flushes a full chunk to disk."""
+        """Add rows (already-known keys and rows with NaN or inf are left out); flushes a full chunk to disk.
+
+        Raises:
+            ValueError: ``embeddings`` is not [len(keys), E], or E differs from the rows already held.
+        """
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        if embeddings.ndim != 2 or embeddings.shape[0] != len(keys):
+        if embeddings.ndim != 2 or embeddings.shape[0] != len(keys) or not 0 < embeddings.shape[1] <= MAX_DIM:
             raise ValueError("embeddings must be [len(keys), E]")
         with self._lock:
-            if self.dim is None:
-                self.dim = int(embeddings.shape[1])
-                atomic_write_json(self.folder / "meta.json", {
+            width = int(embeddings.shape[1])
+            if width != self.dim:
+                if self.dim is not None and (self._index or self._buf_keys):
+                    raise ValueError(f"embedding width {width} does not match the cache's {self.dim}")
+                self.dim = width           # a new namespace, or one whose meta.json was dropped as damaged
+                self._write(lambda: atomic_write_json(self.folder / "meta.json", {
                     "format_version": FORMAT_VERSION, "backbone": self.identity[0],
-                    "adapter": self.identity[1], "dim": self.dim, "dtype": "float32"})
-            elif embeddings.shape[1] != self.dim:
-                raise ValueError(f"embedding width {embeddings.shape[1]} does not match the cache's {self.dim}")
-            for key, row in zip(keys, embeddings):
+                    "adapter": self.identity[1], "dim": self.dim, "dtype": "float32"}))
+            finite = np.isfinite(embeddings).all(axis=1)
+            for key, row, ok in zip(keys, embeddings, finite):
                 k = bytes.fromhex(key)
-                if k in self._index or k in self._buf_pos:
+                if not ok or k in self._index or k in self._buf_pos:
                     continue
                 self._buf_pos[k] = len(self._buf_keys)
                 self._buf_keys.append(k)
@@ -243,17 +387,31 @@ class EmbeddingCache:
                     or (self._buf_keys and time.monotonic() - self._last_flush >= self.flush_seconds)):
                 self.flush()
 
+    def _write(self, action) -> bool:
+        """Run a write; a failure (read-only folder, full disk) is kept for take_warnings, not raised."""
+        try:
+            action()
+            return True
+        except RMAdapterError as exc:
+            logger.warning("embedding cache %s not written: %s", self.folder, exc)
+            self._write_error = str(exc)
+            self._buf_keys, self._buf_rows, self._buf_pos = [], [], {}
+            return False
+
     def flush(self) -> None:
-        """Write buffered rows as one new chunk (embeddings first, then the keys that validate it)."""
+        """Write buffered rows as one new chunk: embeddings, keys, then the record with their checksum."""
         with self._lock:
             self._last_flush = time.monotonic()
+            if self._write_error:  # writing failed once: rows are not kept (memory stays bounded)
+                self._buf_keys, self._buf_rows, self._buf_pos = [], [], {}
             if not self._buf_keys:
                 return
             keys = np.frombuffer(b"".join(self._buf_keys), dtype=np.uint8).reshape(-1, _HASH_BYTES)
-            emb = np.stack(self._buf_rows).astype(np.float32, copy=False)
+            emb = np.ascontiguousarray(np.stack(self._buf_rows), dtype=_F32)
+            digest = hashlib.sha256(keys.tobytes())
+            digest.update(emb.tobytes())
             stem = f"chunk-{time.time_ns():016x}-{os.getpid()}"
             emb_file = self.folder / f"{stem}.emb.npy"
-            keys_file = self.folder / f"{stem}.keys.npy"
 
             def _saver(arr):
                 def write(tmp: Path) -> None:
@@ -261,8 +419,12 @@ class EmbeddingCache:
                         np.save(fh, arr, allow_pickle=False)
                 return write
 
-            atomic_write(emb_file, _saver(emb))
-            atomic_write(keys_file, _saver(keys))
+            if not self._write(lambda: (atomic_write(emb_file, _saver(emb)),
+                                        atomic_write(self.folder / f"{stem}.keys.npy", _saver(keys)),
+                                        atomic_write_json(self.folder / f"{stem}.json", {
+                                            "rows": len(keys), "dim": int(emb.shape[1]),
+                                            "sha256": digest.hexdigest()}))):
+                return
             number = len(self._chunks)
             self._chunks.append(emb_file)
             self._maps[number] = np.load(emb_file, mmap_mode="r", allow_pickle=False)
@@ -270,8 +432,7 @@ class EmbeddingCache:
                 self._index[k] = (number, row)
             self._buf_keys, self._buf_rows, self._buf_pos = [], [], {}
 
-    def close(self) -> None:
-        self.flush()
+    close = flush
 
     def __enter__(self) -> EmbeddingCache:
         return self

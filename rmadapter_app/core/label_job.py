@@ -59,6 +59,7 @@ class LabelRun:
     encoded: int = 0           # images that went through the image encoder
     from_cache: int = 0        # images whose embeddings came from the cache
     stats: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)   # e.g. a damaged cache that was dropped and rebuilt
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -127,13 +128,26 @@ def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Ite
     if cache.contains(item.key):
         item.cached = True
         return item
+    _prepare(item, path, preprocess)
+    return item
+
+
+def _prepare(item: _Item, path: Path, preprocess) -> None:
+    """Decode + preprocess one file into ``item.tensor``, or set ``item.error``."""
     try:
         item.tensor = preprocess(load_rgb(path))
     except ImageLoadError as exc:
         item.error = str(exc)
     except Exception as exc:  # a preprocessing failure on one odd image must not end the run
         item.error = f"{path.name}: could not be prepared ({type(exc).__name__}: {exc})"
-    return item
+
+
+def _report_cache(cache: EmbeddingCache, run: LabelRun, on_event: EventHook) -> None:
+    """Pass on what the cache found wrong (damage dropped, writes that failed) as warnings."""
+    for text in cache.take_warnings():
+        logger.warning("%s", text)
+        run.warnings.append(text)
+        on_event(StatusEvent(text, "warning"))
 
 
 def _producer(todo: list[int], paths: list[Path], cache: EmbeddingCache, preprocess, batch_size: int,
@@ -243,6 +257,7 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
     for i, e in enumerate(errors):
         if e is not None:
             run.done[i] = True
+    _report_cache(cache, run, on_event)
     todo = [i for i in range(n) if errors[i] is None]
     workers = workers or max(1, min(4, (os.cpu_count() or 2) - 1))
     on_event(StatusEvent(f"Labeling {len(todo)} images ({sum(e is not None for e in errors)} skipped while listing)"))
@@ -268,8 +283,18 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
             if isinstance(got, BaseException):
                 raise got
             items: list[_Item] = got
-            fresh = [it for it in items if it.tensor is not None]
             cached = [it for it in items if it.cached]
+            if cached:
+                emb, found = cache.get_many([it.key for it in cached])
+                hit = [it.index for it, f in zip(cached, found) if f]
+                if hit:
+                    run.probs[hit] = _scores(classifier, emb[found])
+                run.from_cache += len(hit)
+                for it, f in zip(cached, found):
+                    if not f:     # gone from the cache since it was listed: encode it after all
+                        it.cached = False
+                        _prepare(it, paths[it.index], classifier.backbone.preprocess)
+            fresh = [it for it in items if it.tensor is not None]
             for it in items:
                 run.keys[it.index] = it.key
                 if it.error:
@@ -281,15 +306,6 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
                 cache.put([it.key for it in fresh], emb)
                 run.probs[[it.index for it in fresh]] = _scores(classifier, emb)
                 run.encoded += len(fresh)
-            if cached:
-                emb, found = cache.get_many([it.key for it in cached])
-                hit = [it.index for it, f in zip(cached, found) if f]
-                if hit:
-                    run.probs[hit] = _scores(classifier, emb[found])
-                for it, f in zip(cached, found):
-                    if not f:
-                        run.errors[it.index] = "embedding missing from the cache; run again"
-                run.from_cache += len(hit)
             for it in items:
                 run.done[it.index] = True
             done_count += len(items)
@@ -309,6 +325,7 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
                 pass
         thread.join()
         cache.flush()
+        _report_cache(cache, run, on_event)
     run.seconds = time.perf_counter() - t_start
     run.stats = {"encode_seconds": t_encode, "images_per_s": (run.n_done / run.seconds) if run.seconds else 0.0}
     return run
@@ -338,6 +355,7 @@ def rescore(run: LabelRun, classifier=None, *, text_features: torch.Tensor | Non
     tf = text_features.detach().float().cpu()
     if cache is None:
         cache = EmbeddingCache(run.identity, root=run.cache_folder.parent if run.cache_folder else None)
+    warnings = list(run.warnings) + cache.take_warnings()
     n = len(run)
     probs = np.full((n, len(class_names)), np.nan, dtype=np.float32)
     done = run.done.copy()
@@ -352,4 +370,4 @@ def rescore(run: LabelRun, classifier=None, *, text_features: torch.Tensor | Non
             if not f:
                 done[i] = False
     return replace(run, probs=probs, done=done, class_names=list(class_names), keys=list(run.keys),
-                   errors=list(run.errors))
+                   errors=list(run.errors), warnings=warnings)
