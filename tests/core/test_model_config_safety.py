@@ -123,7 +123,7 @@ def test_a_model_that_does_not_fit_in_available_memory_is_refused_first(tmp_path
 
 def test_available_memory_is_a_positive_number_here():
     mem = B.available_memory()
-    assert mem is None or mem > 64 << 20
+    assert mem is None or (isinstance(mem, int) and mem > 0)
 
 
 # ----------------------------------------------------------------------------- config shape and types
