@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rmadapter_app.core.embedding_cache import EmbeddingCache
@@ -193,16 +193,37 @@ _meta = st.fixed_dictionaries({
     "adapter": st.sampled_from(["ad", None]), "dim": st.one_of(st.integers(-3, 2**63), st.floats(), st.text()),
     "dtype": st.sampled_from(["float32", "float64", "O"])}) | _json
 _doc = _meta.map(lambda d: json.dumps(d).encode()) | st.binary(max_size=300)
+_valid_meta = st.just(json.dumps({"format_version": 2, "backbone": "bb", "adapter": "ad", "dim": DIM,
+                                  "dtype": "float32"}).encode())
+_sidecar = st.fixed_dictionaries({"rows": st.integers(-1, 2**45) | st.sampled_from([1, 2]),
+                                  "dim": st.integers(-1, 2**20) | st.just(DIM),
+                                  "sha256": st.text(max_size=64)}).map(lambda d: json.dumps(d).encode())
 
 
-@given(meta=_doc, chunks=st.lists(st.tuples(st.sampled_from([".emb.npy", ".keys.npy", ".json"]),
-                                            _doc | st.binary(max_size=600)), max_size=5))
+def _npy_bytes(descr: str, shape: tuple, tail: bytes) -> bytes:
+    """A .npy header (any dtype and shape) followed by ``tail``, however short or long."""
+    header = repr({"descr": descr, "fortran_order": False, "shape": shape}).encode()
+    header = header.ljust(118 - 10) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + tail
+
+
+_npy = st.builds(_npy_bytes, st.sampled_from(["<f4", "|u1", "|O", ">f4", "<f8"]),
+                 st.tuples(st.integers(0, 2**40) | st.sampled_from([1, 2]), st.sampled_from([DIM, 32, 0, 2**40])),
+                 st.binary(max_size=600))
+
+
+_fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # fresh root per example
+
+
+@_fixtures_ok
+@given(meta=_valid_meta | _doc, chunks=st.lists(st.tuples(st.sampled_from([".emb.npy", ".keys.npy", ".json"]),
+                                                           _sidecar | _npy | _doc), max_size=6))
 def test_fuzz_random_meta_and_chunk_files_never_break_the_cache(tmp_path, no_unpickling, meta, chunks):
     root = _fresh_root(tmp_path)
     folder = EmbeddingCache(IDENT, root=root).folder
     (folder / "meta.json").write_bytes(meta)
     for i, (suffix, data) in enumerate(chunks):
-        (folder / f"chunk-{i % 2:016x}-1{suffix}").write_bytes(data)
+        (folder / f"chunk-{i % 2:016x}-1{suffix}").write_bytes(data)       # two stems, files overwritten
     tracemalloc.start()
     try:
         _still_works(root)
@@ -212,6 +233,7 @@ def test_fuzz_random_meta_and_chunk_files_never_break_the_cache(tmp_path, no_unp
     assert peak < 32 * 2**20 and no_unpickling == []
 
 
+@_fixtures_ok
 @given(which=st.integers(0, 10**6), where=st.integers(0, 10**6), xor=st.integers(1, 255))
 def test_fuzz_a_flipped_byte_never_gives_a_wrong_row(tmp_path, no_unpickling, which, where, xor):
     root = _fresh_root(tmp_path)
