@@ -137,6 +137,8 @@ def run_label_command(args, progress) -> int:
             run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
                                on_event=events, should_stop=stop)
     results = run.results(top_k=args.top_k)
+    for text in getattr(run, "warnings", []):
+        progress._say(f"warning: {text}")
     for r in results:
         if r.error:
             progress._say(f"warning: skipped {r.path}: {r.error}")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSplitter, QTool
 
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig
+from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.formatting import fmt_duration
 from rmadapter_app.gui.jobs import JobRunner
@@ -230,8 +231,13 @@ class TrainPage(QWidget):
         spec = self.state.backbone_spec
         if not self._weights_ready(spec):
             return False
+        try:
+            adapters_dir = project.adapters_dir          # refused when it became a link to elsewhere
+        except RMAdapterError as exc:
+            dialogs.show_error(self, self.tr("Train"), str(exc))
+            return False
         self._persist_settings()
-        self._job = TrainJob(self.state, spec, samples, names, prompts, cfg, project.adapters_dir,
+        self._job = TrainJob(self.state, spec, samples, names, prompts, cfg, adapters_dir,
                              str(getattr(project, "name", "project")), template)
         self._reset_run_view()
         self._append_log(self.tr("Training {0} classes on {1} images with {2}.").format(

@@ -33,7 +33,15 @@ def labeling_progress(ev) -> str:
 
 
 def run_done(run, rescored: bool, n_results: int) -> str:
-    """A labeling (or re-scoring) job ended with ``run`` (a LabelRun) showing ``n_results`` images."""
+    """A labeling (or re-scoring) job ended with ``run`` (a LabelRun) showing ``n_results`` images.
+
+    Warnings of the run (a damaged embedding cache that was rebuilt, say) follow the summary."""
+    text = _run_summary(run, rescored, n_results)
+    warnings = list(getattr(run, "warnings", []) or [])
+    return " ".join([text, *warnings]) if warnings else text
+
+
+def _run_summary(run, rescored: bool, n_results: int) -> str:
     if rescored:
         return _tr("Re-scored {0} images for {1} classes from the cache.").format(n_results, len(run.class_names))
     if run.stopped:
