@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .core.fileio import printable
+
 
 def add_parser(sub, add_backbone_args) -> argparse.ArgumentParser:
     """Register the ``label`` subcommand on ``sub`` (argparse subparsers)."""
@@ -78,12 +80,23 @@ def _fmt_eta(seconds: float) -> str:
     return f"{seconds}s"
 
 
+WARN_LIMIT = 20
+
+
+def _warn_each(progress, lines: list[str], more: str) -> None:
+    """One warning line per item, at most WARN_LIMIT, then how many more there are."""
+    for line in lines[:WARN_LIMIT]:
+        progress._say(f"warning: {line}")
+    if len(lines) > WARN_LIMIT:
+        progress._say(f"warning: ... and {len(lines) - WARN_LIMIT} more ({len(lines)} {more})")
+
+
 def _undo(args, progress) -> int:
     from .core.label_write import undo
 
     result = undo(args.undo)
-    for path, why in result.left:
-        progress._say(f"warning: {path}: {why}")
+    _warn_each(progress, [f"{printable(str(path))}: {why}" for path, why in result.left],
+               "files were left in place; the journal lists them all")
     print(json.dumps({"restored": result.restored, "removed": result.removed, "left": len(result.left)}))
     return 0 if not result.left else 1
 
@@ -139,9 +152,8 @@ def run_label_command(args, progress) -> int:
     results = run.results(top_k=args.top_k)
     for text in getattr(run, "warnings", []):
         progress._say(f"warning: {text}")
-    for r in results:
-        if r.error:
-            progress._say(f"warning: skipped {r.path}: {r.error}")
+    _warn_each(progress, [f"skipped {printable(str(r.path))}: {r.error}" for r in results if r.error],
+               "files were skipped; the reports list them all")
     mode = "none" if args.out is None or run.stopped else ("move" if args.move else "copy")
     plan = plan_labeling(results, threshold=args.threshold, out_dir=args.out, mode=mode,
                          keep_structure=args.keep_structure, source_roots=args.sources,
@@ -152,11 +164,10 @@ def run_label_command(args, progress) -> int:
             journal = apply_plan(plan, on_event=events, should_stop=stop)
         for line in journal.recovered:
             progress._say(f"note: {line}")
-        for e in plan.entries:
-            if e.clash == "link":
-                progress._say(f"warning: {e.source}: {e.note}")
-        for path, why in journal.failed:
-            progress._say(f"warning: {path}: {why}")
+        _warn_each(progress, [f"{printable(str(e.source))}: {e.note}" for e in plan.entries if e.clash == "link"],
+                   "files were not moved; the reports list them all")
+        _warn_each(progress, [f"{printable(str(path))}: {why}" for path, why in journal.failed],
+                   "files failed; the journal lists them all")
     meta = {"classes": run.class_names, "adapter": str(args.adapter) if args.adapter else None,
             "stopped": run.stopped, "journal": str(journal.path) if journal and journal.path else None}
     if args.csv:

@@ -96,3 +96,15 @@ def test_bad_arguments_are_one_line_errors(tmp_path, tiny_config, image_tree, ca
     assert not (image_tree / "sorted").exists()
     assert main(["label", "--undo", str(tmp_path / "missing.json")]) == 1
     assert "not a readable labeling journal" in capsys.readouterr().err
+
+
+def test_long_warning_lists_are_cut_with_a_count():
+    from rmadapter_app.cli_label import WARN_LIMIT, _warn_each
+
+    said = []
+
+    class Progress:
+        def _say(self, text):
+            said.append(text)
+    _warn_each(Progress(), [f"file {i}" for i in range(WARN_LIMIT + 861)], "files were left in place")
+    assert len(said) == WARN_LIMIT + 1 and said[-1].startswith("warning: ... and 861 more (881 files")
