@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rmadapter_app.core.adapter import AdapterSet  # noqa: E402
+from rmadapter_app.core.model.adapter import AdapterSet  # noqa: E402
 from rmadapter_app.core.config import LADDER, TrainConfig, ladder_loss  # noqa: E402
-from rmadapter_app.core.data import scan_class_folders, take_shots  # noqa: E402
-from rmadapter_app.core.inference import Classifier  # noqa: E402
-from rmadapter_app.core.training import train  # noqa: E402
+from rmadapter_app.core.train.data import scan_class_folders, take_shots  # noqa: E402
+from rmadapter_app.core.classifier import Classifier  # noqa: E402
+from rmadapter_app.core.train.loop import train  # noqa: E402
 
 METHODS = ["zero-shot", "linear-probe", *LADDER]
 TOY_LR = 0.015   # the paper's 0.0015 moves the toy CLIP's adapters too little in 100 steps (measured)
@@ -65,7 +65,7 @@ def toy_task(root: Path, shift: str, seed: int = 0):
 
 
 def load_toy_backbone():
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     from rmadapter_app.testing.toyclip import ensure_toy_clip
 
     cfg, weights = ensure_toy_clip()
@@ -216,7 +216,7 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.data:
-            from rmadapter_app.core.backbone import load_backbone
+            from rmadapter_app.core.model.backbone import load_backbone
             backbone = load_backbone(args.model, pretrained=args.pretrained)
             found = scan_class_folders(args.data)
             rng = np.random.default_rng(0)

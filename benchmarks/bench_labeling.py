@@ -74,14 +74,14 @@ def main() -> int:
 
     import torch
 
-    from rmadapter_app.core.adapter import AdapterSet
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.adapter import AdapterSet
+    from rmadapter_app.core.model.backbone import load_backbone
     from rmadapter_app.core.config import AdapterConfig
-    from rmadapter_app.core.embedding_cache import EmbeddingCache
+    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
     from rmadapter_app.core.images import iter_image_files, load_rgb
-    from rmadapter_app.core.inference import Classifier
-    from rmadapter_app.core.label_job import rescore, run_labeling
-    from rmadapter_app.core.labeling import plan_labeling
+    from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.engine import rescore, run_labeling
+    from rmadapter_app.core.label.plan import plan_labeling
 
     load_start = os.getloadavg()
     facts = machine_facts(args.device)

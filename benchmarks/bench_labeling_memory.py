@@ -46,10 +46,10 @@ def _write_pngs(root: Path, n: int) -> None:
 def _run(n: int, queue) -> None:
     import torch
 
-    from rmadapter_app.core.backbone import load_backbone
-    from rmadapter_app.core.embedding_cache import EmbeddingCache
-    from rmadapter_app.core.inference import Classifier
-    from rmadapter_app.core.label_job import run_labeling
+    from rmadapter_app.core.model.backbone import load_backbone
+    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
+    from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.engine import run_labeling
 
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:

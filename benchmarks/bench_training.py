@@ -32,10 +32,10 @@ def _run_one(model: str, cache: bool, steps: int, batch: int, classes: int, devi
     import torch
 
     from rmadapter_app.core import events as E
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     from rmadapter_app.core.config import TrainConfig
-    from rmadapter_app.core.data import scan_class_folders
-    from rmadapter_app.core.training import train
+    from rmadapter_app.core.train.data import scan_class_folders
+    from rmadapter_app.core.train.loop import train
 
     with tempfile.TemporaryDirectory() as tmp:
         root = write_synthetic_folder(Path(tmp) / "data", classes, max(2, (batch * steps) // classes + 1))
@@ -74,7 +74,7 @@ def _step_flops(backbone, data, batch: int, cache: bool, device: str) -> float:
 
     from rmadapter_app.core import events as E
     from rmadapter_app.core.config import TrainConfig
-    from rmadapter_app.core.training import train
+    from rmadapter_app.core.train.loop import train
 
     def count(steps: int) -> int:
         seen = []

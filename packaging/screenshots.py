@@ -39,7 +39,7 @@ def main(argv=None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     from rmadapter_app.gui.main_window import MainWindow
     from rmadapter_app.gui.state import BackboneSpec
     from rmadapter_app.testing import toyclip as toy

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .cli_common import StopFlag, make_classifier, report_backup
 from .core.fileio import printable
 
 
@@ -53,8 +54,8 @@ class _LabelProgress:
         self.progress = progress
         self.last = 0.0
 
-    def _say(self, text: str) -> None:
-        self.progress._say(text)
+    def say(self, text: str) -> None:
+        self.progress.say(text)
 
     def __call__(self, ev: Any) -> None:
         from .core.events import LabelProgressEvent
@@ -65,7 +66,7 @@ class _LabelProgress:
                 self.last = now
                 eta = f", {_fmt_eta(ev.eta_s)} left" if ev.eta_s is not None and ev.done < ev.total else ""
                 extra = f", {ev.cached} from cache" if ev.cached else ""
-                self._say(f"{ev.phase}: {ev.done}/{ev.total} ({ev.images_per_s:.1f} images/s{eta}"
+                self.say(f"{ev.phase}: {ev.done}/{ev.total} ({ev.images_per_s:.1f} images/s{eta}"
                           f"{extra}, {ev.errors} unreadable)")
         else:
             self.progress(ev)
@@ -86,13 +87,13 @@ WARN_LIMIT = 20
 def _warn_each(progress, lines: list[str], more: str) -> None:
     """One warning line per item, at most WARN_LIMIT, then how many more there are."""
     for line in lines[:WARN_LIMIT]:
-        progress._say(f"warning: {line}")
+        progress.say(f"warning: {line}")
     if len(lines) > WARN_LIMIT:
-        progress._say(f"warning: ... and {len(lines) - WARN_LIMIT} more ({len(lines)} {more})")
+        progress.say(f"warning: ... and {len(lines) - WARN_LIMIT} more ({len(lines)} {more})")
 
 
 def _undo(args, progress) -> int:
-    from .core.label_write import undo
+    from .core.label.write import undo
 
     result = undo(args.undo)
     _warn_each(progress, [f"{printable(str(path))}: {why}" for path, why in result.left],
@@ -138,20 +139,19 @@ def run_label_command(args, progress) -> int:
     if args.undo is not None:
         return _undo(args, progress)
 
-    from .cli import _StopFlag, make_classifier, report_backup
-    from .core.label_job import run_labeling
-    from .core.label_reports import write_csv, write_json
-    from .core.label_write import apply_plan
-    from .core.labeling import plan_labeling
+    from .core.label.engine import run_labeling
+    from .core.label.plan import plan_labeling
+    from .core.label.reports import write_csv, write_json
+    from .core.label.write import apply_plan
 
     events = _LabelProgress(progress)
-    with _StopFlag() as stop:
+    with StopFlag() as stop:
         with make_classifier(args, events, stop) as clf:
             run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
                                on_event=events, should_stop=stop)
     results = run.results(top_k=args.top_k)
     for text in getattr(run, "warnings", []):
-        progress._say(f"warning: {text}")
+        progress.say(f"warning: {text}")
     _warn_each(progress, [f"skipped {printable(str(r.path))}: {r.error}" for r in results if r.error],
                "files were skipped; the reports list them all")
     mode = "none" if args.out is None or run.stopped else ("move" if args.move else "copy")
@@ -160,10 +160,10 @@ def run_label_command(args, progress) -> int:
                          on_clash="skip" if args.skip_existing else "rename", class_names=run.class_names)
     journal = None
     if mode != "none":
-        with _StopFlag() as stop:
+        with StopFlag() as stop:
             journal = apply_plan(plan, on_event=events, should_stop=stop)
         for line in journal.recovered:
-            progress._say(f"note: {line}")
+            progress.say(f"note: {line}")
         _warn_each(progress, [f"{printable(str(e.source))}: {e.note}" for e in plan.entries if e.clash == "link"],
                    "files were not moved; the reports list them all")
         _warn_each(progress, [f"{printable(str(path))}: {why}" for path, why in journal.failed],
@@ -173,11 +173,11 @@ def run_label_command(args, progress) -> int:
     if args.csv:
         report_backup(args.csv, progress)
         write_csv(args.csv, results, plan)
-        progress._say(f"wrote {len(results)} rows to {args.csv}")
+        progress.say(f"wrote {len(results)} rows to {args.csv}")
     if args.json:
         report_backup(args.json, progress)
         write_json(args.json, results, plan, meta)
-        progress._say(f"wrote {args.json}")
+        progress.say(f"wrote {args.json}")
     summary = {"images": len(run), "labeled": sum(r.error is None for r in results), "errors": plan.n_errors,
                "counts": plan.counts, "renamed": plan.n_renamed, "skipped": plan.n_skipped,
                "from_cache": run.from_cache, "seconds": round(run.seconds, 2), **meta}
@@ -194,7 +194,7 @@ def run_label_command(args, progress) -> int:
               file=sys.stderr)
         return 130
     if journal is not None and journal.path and mode == "move":
-        progress._say(f"to undo: rmadapter label --undo {journal.path}")
+        progress.say(f"to undo: rmadapter label --undo {journal.path}")
     if journal is not None and journal.failed:
         print(f"error: {len(journal.failed)} of {journal.done + len(journal.failed)} files could not be "
               f"{'moved' if mode == 'move' else 'copied'} (see the warnings above)", file=sys.stderr)

@@ -53,7 +53,7 @@ def tiny_config(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def tiny_backbone(tiny_config):
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     import torch
     torch.manual_seed(0)
     return load_backbone(model_config=tiny_config)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import RMAdapterError
+from rmadapter_app.core.errors import RMAdapterError
 
 
 def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:

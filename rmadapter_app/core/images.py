@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from .errors import ImageLoadError
+from rmadapter_app.core.errors import ImageLoadError
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
-from .errors import RMAdapterError
+from rmadapter_app.core.errors import RMAdapterError
 
 
 class UnsafePathError(RMAdapterError, ValueError):

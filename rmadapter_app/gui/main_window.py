@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
                                QMessageBox, QStackedWidget, QStyle, QWidget)
 
 from rmadapter_app import __version__
-from rmadapter_app.core import paths, recent
+from rmadapter_app.core import paths
+from rmadapter_app.core.project import recent
 from rmadapter_app.core.errors import RMAdapterError
-from rmadapter_app.core.project import Project
+from rmadapter_app.core.project.project import Project
 
 from . import errors
 from .jobs import JobRunner

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication, QImage
 
-from rmadapter_app.core.project import AddResult
+from rmadapter_app.core.project.project import AddResult
 
 from . import errors
 from .project_drop import plan_drop

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rmadapter_app.core.events import EventHook, StopHook
 from rmadapter_app.core.images import is_image_name
-from rmadapter_app.core.project import AddResult, Project
+from rmadapter_app.core.project.project import AddResult, Project
 
 
 @dataclass

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
 from rmadapter_app.core.errors import RMAdapterError
-from rmadapter_app.core.project import Project
+from rmadapter_app.core.project.project import Project
 
 from . import errors
 from .image_adder import ImageAdder

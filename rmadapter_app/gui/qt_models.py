@@ -1,4 +1,4 @@
-"""Qt item models over :class:`rmadapter_app.core.project.Project` (classes, and one class's images).
+"""Qt item models over :class:`rmadapter_app.core.project.project.Project` (classes, and one class's images).
 
 The models only read the project; edits go through the page, which calls the project and then
 ``refresh()``. Renaming in place (F2 / double-click) is the one edit a model starts: it calls

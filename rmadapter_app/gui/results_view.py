@@ -194,7 +194,7 @@ class ResultsPage(QWidget):
                                                "or load an adapter file."))
             return
         from rmadapter_app.core.errors import AdapterFileError
-        from rmadapter_app.core.adapter_file import read_adapter_header
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         try:
             self.adapter_label.setText(describe_header(read_adapter_header(path), path))
         except AdapterFileError as exc:
@@ -242,7 +242,7 @@ class ResultsPage(QWidget):
         if src is not None:
             atomic_write(target, lambda tmp: shutil.copyfile(src, tmp))
             return
-        from rmadapter_app.core.adapter_file import save_adapter
+        from rmadapter_app.core.model.adapter_file import save_adapter
         result = self.state.result
         backbone = self.state.cached_backbone()
         if backbone is None:
@@ -258,7 +258,7 @@ class ResultsPage(QWidget):
         path = dialogs.ask_open_file(self, self.tr("Load adapter"), dialogs.ADAPTER_FILTER)
         if path is None:
             return False
-        from rmadapter_app.core.adapter_file import read_adapter_header
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
         try:
             header = read_adapter_header(Path(path))

@@ -116,7 +116,7 @@ class AppState(QObject):
     def load_backbone(self, spec: BackboneSpec | None = None, *, on_event=None, should_stop=None,
                       device="cpu"):
         """Load (or reuse) a backbone. Call from a worker thread: it may download or read GBs."""
-        from rmadapter_app.core.backbone import load_backbone
+        from rmadapter_app.core.model.backbone import load_backbone
         spec = spec or self.backbone_spec
         with self._lock:
             hit = self._backbones.get(spec.key())

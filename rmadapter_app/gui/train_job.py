@@ -61,7 +61,7 @@ def needs_download(state, spec) -> bool:
         return False
     if state.cached_backbone(spec) is not None:
         return False
-    from rmadapter_app.core.weights import cached_weights
+    from rmadapter_app.core.model.weights import cached_weights
     return cached_weights(spec.model_name, spec.pretrained) is None
 
 
@@ -74,7 +74,7 @@ class ImportWeightsJob:
     tag: str
 
     def __call__(self, on_event, should_stop) -> Path:
-        from rmadapter_app.core.weights import import_weights
+        from rmadapter_app.core.model.backbone import import_weights
         return import_weights(Path(self.source), self.model_name, self.tag)
 
 
@@ -96,7 +96,7 @@ class TrainJob:
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
-        from rmadapter_app.core.training import train
+        from rmadapter_app.core.train.loop import train
 
         def hook(ev):
             if type(ev).__name__ == "StepEvent":
@@ -123,7 +123,7 @@ class TrainJob:
 
     def save(self, result, backbone_info) -> Path:
         """Write the adapter into the adapters folder under a new, dated name."""
-        from rmadapter_app.core.adapter_file import SUFFIX, save_adapter
+        from rmadapter_app.core.model.adapter_file import SUFFIX, save_adapter
 
         stem = f"{safe_file_stem(self.project_name)}-{time.strftime('%Y-%m-%d_%H%M%S')}"
         if result.stopped_early:

@@ -53,17 +53,17 @@ class ClassifierSource:
 
 def build_classifier(state: AppState, source: ClassifierSource, on_event, should_stop):
     """A Classifier for ``source`` (call on a worker: may load a backbone). Returned attached."""
-    from rmadapter_app.core.inference import Classifier
+    from rmadapter_app.core.classifier import Classifier
 
     if source.kind == "file":
-        from rmadapter_app.core.adapter_file import load_adapter
+        from rmadapter_app.core.model.adapter_file import load_adapter
         backbone = state.load_backbone(source.spec, on_event=on_event, should_stop=should_stop)
         header, adapters = load_adapter(source.adapter_path, backbone.info)
         template = header.train.get("template") or DEFAULT_TEMPLATE
         return Classifier(backbone, adapters, header.class_names, header.prompts, template=template, header=header)
     backbone = state.load_backbone(source.spec, on_event=on_event, should_stop=should_stop)
     if source.kind == "result":
-        from rmadapter_app.core.adapter import AdapterSet
+        from rmadapter_app.core.model.adapter import AdapterSet
         result, info = source.result, backbone.info
         adapters = AdapterSet(result.adapter_config, info.vision_width, info.text_width)
         adapters.load_state_dict(result.adapter_state, strict=False)
@@ -335,7 +335,7 @@ class TryPage(QWidget):
             return []
         if src.kind == "file":
             try:
-                from rmadapter_app.core.adapter_file import read_adapter_header
+                from rmadapter_app.core.model.adapter_file import read_adapter_header
                 return list(read_adapter_header(src.adapter_path).class_names)
             except Exception:  # a damaged file is reported when the classifier is built
                 return []
@@ -366,7 +366,7 @@ class TryPage(QWidget):
                 self.jobs.current()))
             return False
         if source.kind == "file":
-            from rmadapter_app.core.adapter_file import read_adapter_header
+            from rmadapter_app.core.model.adapter_file import read_adapter_header
             from rmadapter_app.core.errors import AdapterFileError
             try:
                 header = read_adapter_header(source.adapter_path)

@@ -16,10 +16,10 @@ from pathlib import Path
 def main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
     try:
-        from rmadapter_app.core.label_write import apply_plan, undo
+        from rmadapter_app.core.label.write import apply_plan, undo
     except ImportError:                       # 0.1
-        from rmadapter_app.core.labeling import apply_plan, undo
-    from rmadapter_app.core.labeling import LabelResult, plan_labeling
+        from rmadapter_app.core.label.plan import apply_plan, undo
+    from rmadapter_app.core.label.plan import LabelResult, plan_labeling
 
     delay = float(spec.get("delay", 0.0))
 

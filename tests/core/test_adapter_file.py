@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 import torch
 
-from rmadapter_app.core.adapter_file import (FORMAT_VERSION, load_adapter, read_adapter_header,
+from rmadapter_app.core.model.adapter_file import (FORMAT_VERSION, load_adapter, read_adapter_header,
                                              save_adapter)
 from rmadapter_app.core.config import TrainConfig
-from rmadapter_app.core.data import scan_class_folders
+from rmadapter_app.core.train.data import scan_class_folders
 from rmadapter_app.core.errors import AdapterFileError
-from rmadapter_app.core.inference import Classifier
-from rmadapter_app.core.training import train
+from rmadapter_app.core.classifier import Classifier
+from rmadapter_app.core.train.loop import train
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def _save(path, result, bb, **over):
 def test_roundtrip_gives_identical_logits(tmp_path, tiny_backbone, trained, image_tree):
     path = _save(tmp_path / "a.rmadapter.safetensors", trained, tiny_backbone)
     files = sorted(image_tree.glob("*/*.png"))[:6]
-    from rmadapter_app.core.adapter import AdapterSet
+    from rmadapter_app.core.model.adapter import AdapterSet
     direct = AdapterSet(trained.adapter_config, 32, 32)
     direct.load_state_dict(trained.adapter_state, strict=False)
     with Classifier(tiny_backbone, direct, trained.class_names, trained.prompts) as clf:
@@ -57,8 +57,8 @@ def test_header_reads_without_tensors_and_is_small(tmp_path, tiny_backbone, trai
 
 
 def test_vit_b16_adapter_stays_under_4_mb(tmp_path):
-    from rmadapter_app.core.adapter import AdapterSet
-    from rmadapter_app.core.backbone import BackboneInfo
+    from rmadapter_app.core.model.adapter import AdapterSet
+    from rmadapter_app.core.model.backbone import BackboneInfo
     from rmadapter_app.core.config import AdapterConfig
     cfg = AdapterConfig().resolve_layers(12, 12)
     info = BackboneInfo("ViT-B-16", "openai", "0" * 64, 768, 12, 512, 12, 512, 224)

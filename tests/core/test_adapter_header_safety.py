@@ -16,9 +16,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rmadapter_app.core.adapter import AdapterSet
-from rmadapter_app.core.adapter_file import load_adapter, read_adapter_header, save_adapter
-from rmadapter_app.core.backbone import BackboneInfo
+from rmadapter_app.core.model.adapter import AdapterSet
+from rmadapter_app.core.model.adapter_file import load_adapter, read_adapter_header, save_adapter
+from rmadapter_app.core.model.backbone import BackboneInfo
 from rmadapter_app.core.config import AdapterConfig
 from rmadapter_app.core.errors import AdapterFileError, RMAdapterError
 
@@ -145,7 +145,7 @@ def test_class_names_that_are_numbers_or_null_are_refused(good, tmp_path):
 
 
 def test_a_template_with_two_fields_is_refused_before_an_extra_class_uses_it(good, tmp_path, tiny_backbone):
-    from rmadapter_app.core.inference import Classifier
+    from rmadapter_app.core.classifier import Classifier
     meta = _meta(good)
     for template in ("a {} of {}", "{0} and {1}", "a {name}", "{:>1000000000}", "{!r}", "no field", "{", 3, None):
         bad = _rewrite(good, tmp_path / "t.safetensors", train={**meta["train"], "template": template})
@@ -191,7 +191,7 @@ def test_a_hundred_thousand_class_names_are_refused(good, tmp_path):
 
 def test_generous_limits_fit_real_use(tmp_path):
     from rmadapter_app.core import config as C
-    from rmadapter_app.core.adapter_file import check_header
+    from rmadapter_app.core.model.adapter_file import check_header
     assert C.MAX_CLASSES >= 2000 and C.MAX_CLASS_NAME_CHARS >= 200 and C.MAX_TOWER_LAYERS >= 48
     names = [f"{i} " + "n" * (C.MAX_CLASS_NAME_CHARS - 8) for i in range(C.MAX_CLASSES)]
     torch.manual_seed(0)
@@ -275,7 +275,7 @@ def test_tensors_must_match_the_metadata(good, tmp_path):
 
 
 def test_expected_shapes_are_those_of_a_real_adapter_set():
-    from rmadapter_app.core.adapter_file import expected_tensor_shapes
+    from rmadapter_app.core.model.adapter_file import expected_tensor_shapes
     for cfg, vw, tw in ((AdapterConfig().resolve_layers(4, 4), 32, 32),
                         (AdapterConfig(bottleneck=8, recon_hidden=5).resolve_layers(12, 6), 48, 24),
                         (AdapterConfig(vision_layers=(0, 3, 5), text_layers=(1,)), 16, 40)):

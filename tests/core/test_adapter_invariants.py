@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from rmadapter_app.core.adapter import AdapterSet
+from rmadapter_app.core.model.adapter import AdapterSet
 from rmadapter_app.core.config import AdapterConfig
-from rmadapter_app.core.encoders import AdaptedCLIP
+from rmadapter_app.core.model.encoders import AdaptedCLIP
 from rmadapter_app.core.errors import UnsupportedBackboneError
-from rmadapter_app.core.inject import AdaptedBlock, attach
+from rmadapter_app.core.model.inject import AdaptedBlock, attach
 
 PROMPTS = ["a photo of a cat.", "a photo of a very large dog wearing a hat."]
 
@@ -97,7 +97,7 @@ def test_reconstruction_gradient_stays_local(tiny_backbone):
 def test_resnet_tower_is_refused(tmp_path):
     import json
 
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     cfg = {"embed_dim": 32, "vision_cfg": {"image_size": 32, "layers": [1, 1, 1, 1], "width": 16},
            "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2}}
     path = tmp_path / "tiny-rn.json"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from rmadapter_app.core.data import scan_class_folders
+from rmadapter_app.core.train.data import scan_class_folders
 from rmadapter_app.core.images import iter_image_files
 from tests.conftest import write_color_tree
 
@@ -106,7 +106,7 @@ def test_pickle_weights_are_never_unpickled_and_the_message_is_plain(tmp_path, t
 
     import pytest
 
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     from rmadapter_app.core.errors import BackboneUnavailableError
 
     marker = tmp_path / "unpickled"
@@ -125,7 +125,7 @@ def test_weights_that_do_not_fit_name_the_missing_keys(tmp_path, tiny_config):
     import torch
     from safetensors.torch import save_file
 
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     from rmadapter_app.core.errors import BackboneUnavailableError
 
     save_file({"w": torch.zeros(3)}, str(tmp_path / "other.safetensors"))
@@ -171,8 +171,8 @@ def test_label_output_folder_that_cannot_be_created_is_a_plain_error(tmp_path):
     import pytest
 
     from rmadapter_app.core.errors import RMAdapterError
-    from rmadapter_app.core.label_write import apply_plan
-    from rmadapter_app.core.labeling import LabelResult, plan_labeling
+    from rmadapter_app.core.label.write import apply_plan
+    from rmadapter_app.core.label.plan import LabelResult, plan_labeling
 
     src = write_color_tree(tmp_path / "src", per_class=1)
     results = [LabelResult(p, "red", 0.9, [("red", 0.9)]) for p in sorted(src.rglob("*.png"))]

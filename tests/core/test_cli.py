@@ -49,7 +49,7 @@ def test_zero_shot_classify_needs_two_classes(tmp_path, tiny_config, image_tree,
 
 
 def test_loss_weight_flags_reach_the_saved_training_config(tmp_path, tiny_config, image_tree, capsys):
-    from rmadapter_app.core.adapter_file import read_adapter_header
+    from rmadapter_app.core.model.adapter_file import read_adapter_header
 
     out = tmp_path / "w.rmadapter.safetensors"
     assert main(["train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),

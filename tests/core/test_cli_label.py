@@ -104,7 +104,7 @@ def test_long_warning_lists_are_cut_with_a_count():
     said = []
 
     class Progress:
-        def _say(self, text):
+        def say(self, text):
             said.append(text)
     _warn_each(Progress(), [f"file {i}" for i in range(WARN_LIMIT + 861)], "files were left in place")
     assert len(said) == WARN_LIMIT + 1 and said[-1].startswith("warning: ... and 861 more (881 files")

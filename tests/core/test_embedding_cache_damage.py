@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmadapter_app.core.embedding_cache import EmbeddingCache
+from rmadapter_app.core.label.embedding_cache import EmbeddingCache
 from rmadapter_app.core.events import StatusEvent
-from rmadapter_app.core.inference import Classifier
-from rmadapter_app.core.label_job import run_labeling
+from rmadapter_app.core.classifier import Classifier
+from rmadapter_app.core.label.engine import run_labeling
 from tests.conftest import write_color_tree
 
 CLASSES = ["red", "green", "blue"]
@@ -304,7 +304,7 @@ def test_a_chunk_changed_after_a_verified_open_is_caught_on_the_next_open(tmp_pa
 
 
 def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failed_run(clf, tmp_path, monkeypatch):
-    from rmadapter_app.core import embedding_cache
+    from rmadapter_app.core.label import embedding_cache
     from rmadapter_app.core.errors import RMAdapterError
 
     def refuse(path, *_a, **_k):
@@ -332,7 +332,7 @@ def test_a_row_gone_from_the_cache_mid_run_is_encoded_not_an_error(clf, tmp_path
 
 
 def test_rescore_from_a_damaged_cache_leaves_those_rows_undone_and_says_so(clf, tmp_path):
-    from rmadapter_app.core.label_job import rescore
+    from rmadapter_app.core.label.engine import rescore
 
     tree = write_color_tree(tmp_path / "imgs", per_class=N_IMAGES // 3)
     run = _label(clf, tree, tmp_path / "cache")

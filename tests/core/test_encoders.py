@@ -4,10 +4,10 @@ from __future__ import annotations
 import torch
 
 from rmadapter_app.core.config import AdapterConfig, TrainConfig
-from rmadapter_app.core.data import scan_class_folders
-from rmadapter_app.core.encoders import AdaptedCLIP
-from rmadapter_app.core.inject import attach
-from rmadapter_app.core.training import train
+from rmadapter_app.core.train.data import scan_class_folders
+from rmadapter_app.core.model.encoders import AdaptedCLIP
+from rmadapter_app.core.model.inject import attach
+from rmadapter_app.core.train.loop import train
 
 PROMPTS = ["a photo of a cat.", "a photo of a very large dog wearing a hat.", "x"]
 

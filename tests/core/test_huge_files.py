@@ -68,8 +68,8 @@ def test_check_image_file_refuses_a_sparse_10_gb_file_unread(tmp_path, opened):
 
 
 def test_labeling_skips_a_huge_file_without_hashing_it(tiny_backbone, tmp_path, opened):
-    from rmadapter_app.core.inference import Classifier
-    from rmadapter_app.core.label_job import run_labeling
+    from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.engine import run_labeling
 
     folder = tmp_path / "card"
     folder.mkdir()
@@ -84,7 +84,7 @@ def test_labeling_skips_a_huge_file_without_hashing_it(tiny_backbone, tmp_path, 
 
 
 def test_adding_a_huge_file_to_a_project_is_refused_unread_and_uncopied(tmp_path, opened):
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
 
     p = Project.create("Big files")
     p.add_class("cat")
@@ -102,8 +102,8 @@ def test_adding_a_huge_file_to_a_project_is_refused_unread_and_uncopied(tmp_path
 
 def test_decompression_bombs_are_a_clear_per_file_error(tiny_backbone, tmp_path):
     from rmadapter_app.core.images import load_rgb
-    from rmadapter_app.core.inference import Classifier
-    from rmadapter_app.core.label_job import run_labeling
+    from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.engine import run_labeling
 
     folder = tmp_path / "bombs"
     folder.mkdir()

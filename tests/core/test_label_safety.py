@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.fileio import csv_cell_value
-from rmadapter_app.core.journal import JournalWriter, read_journal
-from rmadapter_app.core.label_write import apply_plan, undo
-from rmadapter_app.core.labeling import LabelResult, plan_labeling
+from rmadapter_app.core.label.journal import JournalWriter, read_journal
+from rmadapter_app.core.label.write import apply_plan, undo
+from rmadapter_app.core.label.plan import LabelResult, plan_labeling
 
 
 def _results(pairs):

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 import torch
 
-from rmadapter_app.core.embedding_cache import ZERO_SHOT, EmbeddingCache, adapter_identity
+from rmadapter_app.core.label.embedding_cache import ZERO_SHOT, EmbeddingCache, adapter_identity
 from rmadapter_app.core.events import LabelProgressEvent
 from rmadapter_app.core.images import MAX_PIXELS
-from rmadapter_app.core.inference import Classifier
-from rmadapter_app.core.label_job import rescore, run_labeling
-from rmadapter_app.core.journal import read_journal
-from rmadapter_app.core.label_reports import write_csv, write_json
-from rmadapter_app.core.label_write import apply_plan, last_journal, undo
-from rmadapter_app.core.labeling import (UNCERTAIN, LabelResult, bucket_counts, confidence_histogram, folder_name,
+from rmadapter_app.core.classifier import Classifier
+from rmadapter_app.core.label.engine import rescore, run_labeling
+from rmadapter_app.core.label.journal import read_journal
+from rmadapter_app.core.label.reports import write_csv, write_json
+from rmadapter_app.core.label.write import apply_plan, last_journal, undo
+from rmadapter_app.core.label.plan import (UNCERTAIN, LabelResult, bucket_counts, confidence_histogram, folder_name,
                                          plan_labeling)
 
 CLASSES = ["red", "green", "blue"]
@@ -44,8 +44,8 @@ def _count_encoder(classifier) -> list[int]:
 
 
 def _adapter_file(backbone, path: Path, seed: int) -> Path:
-    from rmadapter_app.core.adapter import AdapterSet
-    from rmadapter_app.core.adapter_file import save_adapter
+    from rmadapter_app.core.model.adapter import AdapterSet
+    from rmadapter_app.core.model.adapter_file import save_adapter
     from rmadapter_app.core.config import AdapterConfig
 
     info = backbone.info
@@ -375,7 +375,7 @@ def test_reports_written(clf, image_tree, tmp_path):
 
 
 def test_random_backbone_identity_ignores_attached_adapters(tiny_backbone, tmp_path):
-    from rmadapter_app.core.embedding_cache import backbone_identity
+    from rmadapter_app.core.label.embedding_cache import backbone_identity
 
     bare = backbone_identity(tiny_backbone)
     del tiny_backbone._rmadapter_identity                       # computed again below, with adapters on

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 import torch
 
-from rmadapter_app.core.adapter import AdapterSet
+from rmadapter_app.core.model.adapter import AdapterSet
 from rmadapter_app.core.config import TrainConfig, ladder_loss
-from rmadapter_app.core.data import scan_class_folders, take_shots
-from rmadapter_app.core.inference import Classifier
-from rmadapter_app.core.training import train
+from rmadapter_app.core.train.data import scan_class_folders, take_shots
+from rmadapter_app.core.classifier import Classifier
+from rmadapter_app.core.train.loop import train
 from rmadapter_app.testing import toyclip as toy
 
 LR = 0.015   # benchmarks/base_to_novel.py TOY_LR; docs/BENCHMARKS.md shows the sweep
@@ -25,7 +25,7 @@ LR = 0.015   # benchmarks/base_to_novel.py TOY_LR; docs/BENCHMARKS.md shows the 
 
 @pytest.fixture(scope="module")
 def toy_backbone(toy_clip):
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     cfg, weights = toy_clip
     return load_backbone(model_config=cfg, weights=weights)
 

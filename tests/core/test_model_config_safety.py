@@ -17,8 +17,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rmadapter_app.core import backbone as B
-from rmadapter_app.core.backbone import load_backbone
+from rmadapter_app.core.model import backbone as B
+from rmadapter_app.core.model.backbone import load_backbone
 from rmadapter_app.core.errors import BackboneUnavailableError, RMAdapterError, UnsupportedBackboneError
 from tests.conftest import TINY_CONFIG
 

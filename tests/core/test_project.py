@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rmadapter_app.core import paths, recent
+from rmadapter_app.core import paths
+from rmadapter_app.core.project import recent
 from rmadapter_app.core.errors import ProjectError
 from rmadapter_app.core.events import ProgressEvent
-from rmadapter_app.core.project import SCHEMA_VERSION, Project
+from rmadapter_app.core.project.project import SCHEMA_VERSION, Project
 
 
 def _png(path: Path, rgb=(10, 20, 30), size=16) -> Path:

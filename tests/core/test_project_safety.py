@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from rmadapter_app.core import recent
+from rmadapter_app.core.project import recent
 from rmadapter_app.core.errors import ProjectError
-from rmadapter_app.core.project import Project
+from rmadapter_app.core.project.project import Project
 from rmadapter_app.core.safepath import check_inside
 
 OLD = time.time() - 90 * 86400          # older than the trash keeps anything

@@ -6,9 +6,9 @@ import torch
 
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig, ladder_loss
-from rmadapter_app.core.data import make_split, scan_class_folders
+from rmadapter_app.core.train.data import make_split, scan_class_folders
 from rmadapter_app.core.errors import DatasetError
-from rmadapter_app.core.training import train
+from rmadapter_app.core.train.loop import train
 
 FAST = dict(batch_size=4, lr=0.01)
 
@@ -146,7 +146,7 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
     No GPU is needed: the same branches run (autocast around caching, steps and evaluation;
     adapter output cast back to the residual stream's dtype); the adapter stays fp32.
     """
-    from rmadapter_app.core import training
+    from rmadapter_app.core.train import loop as training
     from rmadapter_app.core.device import DeviceInfo
 
     monkeypatch.setattr(training, "resolve_device",

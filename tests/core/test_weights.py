@@ -10,9 +10,10 @@ import pytest
 import torch
 
 from rmadapter_app.core import events as E
-from rmadapter_app.core.backbone import load_backbone
+from rmadapter_app.core.model.backbone import load_backbone
 from rmadapter_app.core.errors import BackboneUnavailableError, CancelledError
-from rmadapter_app.core.weights import cached_weights, ensure_pretrained, import_weights
+from rmadapter_app.core.model.backbone import import_weights
+from rmadapter_app.core.model.weights import cached_weights, ensure_pretrained
 
 PAYLOAD = bytes(range(256)) * 4096 * 3   # 3 MiB
 

@@ -21,7 +21,7 @@ def train_on_page(qtbot, state, epochs: int = 2):
 @pytest.fixture
 def colour_project(tmp_path, image_tree):
     """A real project holding the red/green/blue images (8 each) plus a class known by name only."""
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     project = Project.create("Colours", tmp_path / "projects")
     project.import_class_folders(image_tree)
     return project

@@ -13,9 +13,10 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QPalette, QStyleHints  # noqa: E402
 
-from rmadapter_app.core import paths, recent  # noqa: E402
+from rmadapter_app.core import paths  # noqa: E402
+from rmadapter_app.core.project import recent  # noqa: E402
 from rmadapter_app.core.errors import ProjectError  # noqa: E402
-from rmadapter_app.core.project import Project  # noqa: E402
+from rmadapter_app.core.project.project import Project  # noqa: E402
 
 pytestmark = pytest.mark.gui
 

@@ -27,7 +27,7 @@ def page(qtbot, app_state, no_dialogs):
 @pytest.fixture
 def encoder_calls(monkeypatch):
     """Counts image-encoder batches (Classifier.embed), from any thread."""
-    from rmadapter_app.core.inference import Classifier
+    from rmadapter_app.core.classifier import Classifier
     calls: list[int] = []
     original = Classifier.embed
 
@@ -47,7 +47,7 @@ def _run(qtbot, page, timeout=60000):
 
 def test_zero_shot_run_threshold_correct_move_and_undo(qtbot, page, image_tree, tmp_path, monkeypatch,
                                                        no_dialogs, encoder_calls):
-    from rmadapter_app.core.labeling import UNCERTAIN
+    from rmadapter_app.core.label.plan import UNCERTAIN
     from rmadapter_app.gui import dialogs
 
     (image_tree / "red" / "empty.png").write_bytes(b"")
@@ -118,7 +118,7 @@ def test_zero_shot_run_threshold_correct_move_and_undo(qtbot, page, image_tree, 
 
 def test_stop_keeps_results_then_run_resumes_and_extra_class_rescores(qtbot, page, tmp_path, monkeypatch,
                                                                       encoder_calls):
-    from rmadapter_app.core.inference import Classifier
+    from rmadapter_app.core.classifier import Classifier
     from tests.conftest import write_color_tree
 
     root = write_color_tree(tmp_path / "many", per_class=6)
@@ -203,7 +203,7 @@ def test_drop_and_filter(qtbot, page, image_tree):
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from rmadapter_app.core.labeling import UNCERTAIN
+    from rmadapter_app.core.label.plan import UNCERTAIN
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(image_tree / "red")), QUrl.fromLocalFile(str(image_tree / "blue"))])
     event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from rmadapter_app.core import recent  # noqa: E402
-from rmadapter_app.core.project import Project  # noqa: E402
+from rmadapter_app.core.project import recent  # noqa: E402
+from rmadapter_app.core.project.project import Project  # noqa: E402
 
 pytestmark = pytest.mark.gui
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage  # noqa: E402
 
 from rmadapter_app.core import paths  # noqa: E402
-from rmadapter_app.core.project import Project  # noqa: E402
+from rmadapter_app.core.project.project import Project  # noqa: E402
 
 pytestmark = pytest.mark.gui
 

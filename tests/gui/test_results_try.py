@@ -28,7 +28,7 @@ def results_page(qtbot, app_state):
 
 
 def _backbone_is_clean(state) -> bool:
-    from rmadapter_app.core.inject import AdaptedBlock
+    from rmadapter_app.core.model.inject import AdaptedBlock
     bb = state.cached_backbone()
     blocks = list(bb.visual.transformer.resblocks) + list(bb.text.transformer.resblocks)
     return not any(isinstance(b, AdaptedBlock) for b in blocks)
@@ -132,7 +132,7 @@ def test_damaged_or_foreign_adapter_shows_error(qtbot, results_page, app_state, 
     assert page.ranking() == []
     # header fine but tensors damaged: found when the classifier is built on the worker, shown in words
     good = results_page.state.project.adapters_dir / "cut.rmadapter.safetensors"
-    from rmadapter_app.core.adapter_file import save_adapter
+    from rmadapter_app.core.model.adapter_file import save_adapter
     from rmadapter_app.core.config import AdapterConfig
     bb = app_state.load_backbone()
     save_adapter(good, state={"visual.layer9.down.weight": torch.zeros(1)},

@@ -20,7 +20,7 @@ def train_page(qtbot, app_state):
 
 
 def test_train_to_the_end_fills_plots_and_autosaves(qtbot, app_state, train_page, no_dialogs):
-    from rmadapter_app.core.adapter_file import read_adapter_header
+    from rmadapter_app.core.model.adapter_file import read_adapter_header
 
     page = train_page
     assert "3 classes, 24 images" in page.summary.text()
@@ -53,7 +53,7 @@ def test_train_to_the_end_fills_plots_and_autosaves(qtbot, app_state, train_page
 
 
 def test_stop_mid_run_keeps_and_saves_partial_adapter(qtbot, app_state, train_page, no_dialogs):
-    from rmadapter_app.core.adapter_file import read_adapter_header
+    from rmadapter_app.core.model.adapter_file import read_adapter_header
     from rmadapter_app.gui.try_view import TryPage
 
     page = train_page
@@ -104,7 +104,7 @@ def test_missing_weights_offers_download_or_import(qtbot, app_state, train_page,
     assert len(no_dialogs["errors"]) == 1
     title, message = no_dialogs["errors"][0]
     assert "not-weights.safetensors" in message
-    from rmadapter_app.core.weights import cached_weights
+    from rmadapter_app.core.model.weights import cached_weights
     assert cached_weights("ViT-B-32", "openai") is None
 
 
@@ -113,7 +113,7 @@ def test_import_weights_file_then_train_offline(qtbot, app_state, train_page, no
     """Weights not on disk, no network: importing a local checkpoint files it in the cache and training runs."""
     from safetensors.torch import save_file
 
-    from rmadapter_app.core.weights import cached_weights
+    from rmadapter_app.core.model.weights import cached_weights
     from rmadapter_app.gui import dialogs
     from rmadapter_app.gui.state import BackboneSpec
 
@@ -133,7 +133,7 @@ def test_import_weights_file_then_train_offline(qtbot, app_state, train_page, no
 
 def test_advanced_settings_round_trip_and_persist(qtbot, app_state, train_page, tmp_path):
     from rmadapter_app.core.config import TrainConfig
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     from rmadapter_app.gui.train_view import TrainPage
 
     s = train_page.settings
@@ -182,7 +182,7 @@ def test_download_progress_and_device_warning_are_shown(qtbot, train_page):
 
 def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_config, no_dialogs):
     """Few images: k-fold. Every fit's steps are drawn one after another; folds feed the validation curve."""
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     from rmadapter_app.gui.jobs import JobRunner
     from rmadapter_app.gui.state import AppState, BackboneSpec
     from rmadapter_app.gui.train_view import TrainPage

@@ -29,7 +29,7 @@ def win(qtbot, tiny_config, no_dialogs, monkeypatch):
 
 
 def _project(win, tmp_path, image_tree):
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     p = Project.create("Colours", tmp_path / "projects")
     p.import_class_folders(image_tree)
     win.set_project(p)
@@ -73,7 +73,7 @@ def test_train_refused_while_labeling(qtbot, win, tmp_path, image_tree, no_dialo
 
 @pytest.mark.parametrize("case", ["one_empty_class", "single_image", "one_class_all_broken"])
 def test_train_with_odd_data_finishes_without_errors(qtbot, win, tmp_path, image_tree, no_dialogs, case):
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     p = Project.create("Odd", tmp_path / "projects")
     if case == "one_empty_class":                      # the empty class is recognised from its name
         p.import_class_folders(image_tree)
@@ -103,7 +103,7 @@ def test_train_with_odd_data_finishes_without_errors(qtbot, win, tmp_path, image
 
 
 def test_open_recent_deleted_or_damaged_project(qtbot, win, tmp_path, no_dialogs):
-    from rmadapter_app.core.project import Project
+    from rmadapter_app.core.project.project import Project
     gone, damaged = Project.create("Gone", tmp_path), Project.create("Damaged", tmp_path)
     assert win.open_project(gone.folder) and win.open_project(damaged.folder)
     shutil.rmtree(gone.folder)
@@ -148,7 +148,7 @@ def test_removing_the_shown_images_class_clears_the_try_page_quietly(qtbot, win,
 def test_adapter_of_another_backbone_is_refused_in_try_and_label(qtbot, win, tmp_path, image_tree, no_dialogs):
     import json
 
-    from rmadapter_app.core.backbone import load_backbone
+    from rmadapter_app.core.model.backbone import load_backbone
     from tests.conftest import TINY_CONFIG
     from tests.core.test_labeling import _adapter_file
     cfg = json.loads(json.dumps(TINY_CONFIG))

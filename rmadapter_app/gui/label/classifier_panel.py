@@ -144,7 +144,7 @@ class ClassifierPanel(QGroupBox):
         text = self.adapter_edit.text().strip()
         if not text:
             return None
-        from rmadapter_app.core.adapter_file import read_adapter_header
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
         try:
             return read_adapter_header(Path(text))
@@ -156,7 +156,7 @@ class ClassifierPanel(QGroupBox):
         if not text:
             self.adapter_info.setText(self.tr("No adapter: train one, open one, or use class names."))
             return
-        from rmadapter_app.core.adapter_file import read_adapter_header
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
         try:
             header = read_adapter_header(Path(text))

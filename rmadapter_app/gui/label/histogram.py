@@ -44,7 +44,7 @@ class ConfidenceHistogram(QWidget):
         layout.addWidget(self.plot)
 
     def set_confidences(self, confidences) -> None:
-        from rmadapter_app.core.labeling import confidence_histogram
+        from rmadapter_app.core.label.plan import confidence_histogram
         edges, counts = confidence_histogram(confidences, self.bins)
         self._counts = counts
         centers = (edges[:-1] + edges[1:]) / 2

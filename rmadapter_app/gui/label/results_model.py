@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 
 from rmadapter_app.core.fileio import printable
-from rmadapter_app.core.labeling import UNCERTAIN
+from rmadapter_app.core.label.plan import UNCERTAIN
 from rmadapter_app.gui.thumbnails import ThumbnailCache
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -88,7 +88,7 @@ class LabelResultsModel(QAbstractTableModel):
         return self._threshold
 
     def overrides(self) -> dict[Path, str]:
-        """Corrections as path -> bucket, for :func:`~rmadapter_app.core.labeling.plan_labeling`."""
+        """Corrections as path -> bucket, for :func:`~rmadapter_app.core.label.plan.plan_labeling`."""
         return {Path(self._results[i].path): b for i, b in self._overrides.items()}
 
     def _bucket_of(self, i: int) -> str | None:

@@ -5,7 +5,7 @@ from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from rmadapter_app.core.labeling import UNCERTAIN
+from rmadapter_app.core.label.plan import UNCERTAIN
 from rmadapter_app.gui.label.delegate import LabelDelegate
 from rmadapter_app.gui.label.histogram import ConfidenceHistogram
 from rmadapter_app.gui.label.results_model import ERRORS, LabelResultsModel

@@ -50,13 +50,13 @@ def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event
     """Build (or re-attach) the classifier on a worker thread and give it the wanted class list."""
     from rmadapter_app.core.device import resolve_device
     from rmadapter_app.core.events import DeviceEvent
-    from rmadapter_app.core.inference import Classifier
+    from rmadapter_app.core.classifier import Classifier
 
     if clf is None:
         dev = resolve_device("auto")
         on_event(DeviceEvent(dev.description, dev.device.type))
         if choice.adapter_path is not None:
-            from rmadapter_app.core.adapter_file import read_adapter_header
+            from rmadapter_app.core.model.adapter_file import read_adapter_header
             header = read_adapter_header(choice.adapter_path)
             backbone = state.load_backbone(choice.spec.for_adapter(header), on_event=on_event,
                                            should_stop=should_stop)
@@ -120,7 +120,7 @@ class LabelJob:
     batch_size: int
 
     def __call__(self, on_event, should_stop) -> LabelOutcome:
-        from rmadapter_app.core.label_job import run_labeling
+        from rmadapter_app.core.label.engine import run_labeling
 
         clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
         try:
@@ -142,7 +142,7 @@ class RescoreJob:
 
     def __call__(self, on_event, should_stop) -> LabelOutcome:
         from rmadapter_app.core.errors import RMAdapterError
-        from rmadapter_app.core.label_job import rescore
+        from rmadapter_app.core.label.engine import rescore
 
         clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
         clf.close()
@@ -172,9 +172,9 @@ class WriteJob:
     meta: dict
 
     def __call__(self, on_event, should_stop) -> WriteOutcome:
-        from rmadapter_app.core.label_reports import write_csv, write_json
-        from rmadapter_app.core.label_write import apply_plan
-        from rmadapter_app.core.labeling import plan_labeling
+        from rmadapter_app.core.label.reports import write_csv, write_json
+        from rmadapter_app.core.label.write import apply_plan
+        from rmadapter_app.core.label.plan import plan_labeling
 
         plan = plan_labeling(self.results, **self.plan_args)
         journal = apply_plan(plan, on_event=on_event, should_stop=should_stop)
@@ -192,5 +192,5 @@ class UndoJob:
     journal_path: Path
 
     def __call__(self, on_event, should_stop):
-        from rmadapter_app.core.label_write import undo
+        from rmadapter_app.core.label.write import undo
         return undo(self.journal_path, on_event=on_event)

@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import paths
-from .errors import RMAdapterError
-from .fileio import atomic_write, atomic_write_json
+from rmadapter_app.core import paths
+from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.fileio import atomic_write, atomic_write_json
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _tensors_sha256(tensors: dict[str, Any]) -> str:
 
 def _frozen_visual_state(visual) -> dict[str, Any]:
     """The image tower's own tensors, with any attached adapters left out (same keys as unadapted)."""
-    from .inject import AdaptedBlock
+    from rmadapter_app.core.model.inject import AdaptedBlock
 
     wrapped = {f"transformer.resblocks.{i}." for i, blk in enumerate(visual.transformer.resblocks)
                if isinstance(blk, AdaptedBlock)}

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ProjectError
-from .project_files import (IMAGES, MANIFEST, TRASH, ClassEntry, ImageEntry, folder_is_free, inside,
+from rmadapter_app.core.errors import ProjectError
+from rmadapter_app.core.project.files import (IMAGES, MANIFEST, TRASH, ClassEntry, ImageEntry, folder_is_free, inside,
                             is_safe_folder_name, slugify)
-from .safepath import real_folder
+from rmadapter_app.core.safepath import real_folder
 
 logger = logging.getLogger(__name__)
 

@@ -13,18 +13,18 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
-from .adapter import AdapterSet
-from .adapter_file import AdapterHeader, load_adapter, read_adapter_header
-from .backbone import Backbone, load_backbone
-from .config import AdapterConfig
-from .device import resolve_device
-from .encoders import AdaptedCLIP
-from .errors import ImageLoadError
-from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
-from .images import load_rgb
-from .prediction import Prediction  # noqa: F401  (re-exported: core.inference.Prediction)
-from .inject import attach
-from .training import DEFAULT_TEMPLATE
+from rmadapter_app.core.model.adapter import AdapterSet
+from rmadapter_app.core.model.adapter_file import AdapterHeader, load_adapter, read_adapter_header
+from rmadapter_app.core.model.backbone import Backbone, load_backbone
+from rmadapter_app.core.config import AdapterConfig
+from rmadapter_app.core.device import resolve_device
+from rmadapter_app.core.model.encoders import AdaptedCLIP
+from rmadapter_app.core.errors import ImageLoadError
+from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.images import load_rgb
+from rmadapter_app.core.prediction import Prediction  # noqa: F401  (re-exported: core.inference.Prediction)
+from rmadapter_app.core.model.inject import attach
+from rmadapter_app.core.train.loop import DEFAULT_TEMPLATE
 
 logger = logging.getLogger(__name__)
 

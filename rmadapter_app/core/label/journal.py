@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import RMAdapterError
+from rmadapter_app.core import paths
+from rmadapter_app.core.errors import RMAdapterError
 
 FORMAT_VERSION = 2
 SUFFIX = ".jsonl"
@@ -367,3 +367,12 @@ def journals_in(out_dir: Path) -> list[Path]:
         return []
     return [Path(out_dir) / n for n in sorted(names)
             if n.startswith(PREFIX) and (n.endswith(SUFFIX) or n.endswith(".json"))]
+
+
+@dataclass
+class UndoResult:
+    """How many files :func:`undo` moved back or removed, and what it left alone and why."""
+
+    restored: int = 0
+    removed: int = 0
+    left: list[tuple[Path, str]] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """Adding images to a project: checked copies into a class, and whole folders of class folders.
 
-:class:`ProjectImport` is a base of :class:`rmadapter_app.core.project.Project`; it uses the project's
+:class:`ProjectImport` is a base of :class:`rmadapter_app.core.project.project.Project`; it uses the project's
 lock, classes, undo history and save.
 """
 from __future__ import annotations
@@ -11,13 +11,13 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ImageLoadError, ProjectError, RMAdapterError
-from .events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop, no_event
-from .fileio import atomic_write
-from .images import IMAGE_SUFFIXES, Problem, check_image_file, iter_image_files, load_rgb
-from .fileio import sha256_of_file
-from .project_files import IMAGES, AddResult, ClassEntry, ImageEntry, class_dir, inside, make_dirs
-from .project_undo import UndoHistory, take_out
+from rmadapter_app.core.errors import ImageLoadError, ProjectError, RMAdapterError
+from rmadapter_app.core.events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.fileio import atomic_write
+from rmadapter_app.core.images import IMAGE_SUFFIXES, Problem, check_image_file, iter_image_files, load_rgb
+from rmadapter_app.core.fileio import sha256_of_file
+from rmadapter_app.core.project.files import IMAGES, AddResult, ClassEntry, ImageEntry, class_dir, inside, make_dirs
+from rmadapter_app.core.project.undo import UndoHistory, take_out
 
 
 class ProjectImport:

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .prediction import Prediction
-from .safepath import is_link_free_below
+from rmadapter_app.core.prediction import Prediction
+from rmadapter_app.core.safepath import is_link_free_below
 
 UNCERTAIN = "_uncertain"          # bucket (and folder) of images below the threshold
 MODES = ("copy", "move", "none")

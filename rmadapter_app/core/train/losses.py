@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from .config import LossConfig
+from rmadapter_app.core.config import LossConfig
 
 LOSS_KEYS = ("ce", "consistency", "recon_v", "recon_t", "total")
 

@@ -20,10 +20,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .events import EventHook, ProgressEvent
-from .fileio import atomic_write_bytes
-from .journal import JournalError
-from .safepath import is_link_free_below
+from rmadapter_app.core.events import EventHook, ProgressEvent
+from rmadapter_app.core.fileio import atomic_write_bytes
+from rmadapter_app.core.label.file_ops import put_back, sha256
+from rmadapter_app.core.label.journal import JournalError, UndoResult
+from rmadapter_app.core.safepath import is_link_free_below
 
 MAX_V1_BYTES = 512 * 2**20
 
@@ -87,22 +88,20 @@ def _remove_v1_tmps(out_dir: Path, rec: Any) -> None:
 
 def _undo_one(out_dir: Path, op: str, src: Path, dest: Path, size: int, sha: str) -> tuple[str, str]:
     """(outcome, why) for one done entry: outcome "removed", "restored" or "left"."""
-    from .label_write import _put_back, _sha256
-
     if not is_link_free_below(out_dir, dest):
         return "left", "outside the output folder (or behind a link); not touched"
     try:
         d = os.lstat(dest)
     except OSError:
         return "left", "no longer there"
-    if not stat.S_ISREG(d.st_mode) or d.st_size != size or _sha256(dest) != sha:
+    if not stat.S_ISREG(d.st_mode) or d.st_size != size or sha256(dest) != sha:
         return "left", "changed or replaced since the run; left in place"
     if op == "copy":
         try:
             s = os.stat(src)
         except OSError:
             return "left", f"its original {src} is gone, so this copy is kept (it may be the only one)"
-        if (s.st_ino, s.st_dev) == (d.st_ino, d.st_dev) or not stat.S_ISREG(s.st_mode) or _sha256(src) != sha:
+        if (s.st_ino, s.st_dev) == (d.st_ino, d.st_dev) or not stat.S_ISREG(s.st_mode) or sha256(src) != sha:
             return "left", f"its original {src} is not the same image any more, so this copy is kept"
         os.unlink(dest)
         return "removed", ""
@@ -110,13 +109,11 @@ def _undo_one(out_dir: Path, op: str, src: Path, dest: Path, size: int, sha: str
         return "left", f"{src} exists again; not overwritten"
     if not os.path.isdir(src.parent):
         return "left", f"the folder {src.parent} is gone; the file stays here"
-    _put_back(dest, src)
+    put_back(dest, src)
     return "restored", ""
 
 
 def undo_v1(path: Path, on_event: EventHook):
-    from .label_write import UndoResult
-
     payload = _read(path)
     out_dir = path.parent
     result = UndoResult()

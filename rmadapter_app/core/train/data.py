@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DatasetError
-from .images import Problem, iter_image_files
+from rmadapter_app.core.errors import DatasetError
+from rmadapter_app.core.images import Problem, iter_image_files
 
 Sample = tuple[Path, int]
 

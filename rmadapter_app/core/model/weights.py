@@ -18,7 +18,6 @@ import logging
 import os
 import pickle
 import re
-import shutil
 import socket
 import urllib.error
 import urllib.request
@@ -26,10 +25,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from . import fileio, paths
-from .config import MAX_CHECKPOINT_FACTOR, MAX_SAFETENSORS_HEADER_BYTES
-from .errors import BackboneUnavailableError, CancelledError, RMAdapterError
-from .events import DownloadEvent, EventHook, StopHook, never_stop, no_event
+from rmadapter_app.core import fileio, paths
+from rmadapter_app.core.config import MAX_CHECKPOINT_FACTOR, MAX_SAFETENSORS_HEADER_BYTES
+from rmadapter_app.core.errors import BackboneUnavailableError, CancelledError, RMAdapterError
+from rmadapter_app.core.events import DownloadEvent, EventHook, StopHook, never_stop, no_event
 
 logger = logging.getLogger(__name__)
 
@@ -152,31 +151,6 @@ def ensure_pretrained(model_name: str, pretrained: str, *, on_event: EventHook |
         "or 'Import weights file...' in the app).")
 
 
-def import_weights(source: Path, model_name: str, pretrained: str = "imported") -> Path:
-    """Copy a local checkpoint into the cache under (model, tag) after checking it loads.
-
-    Returns the cached path. The source file is not modified.
-
-    Raises:
-        BackboneUnavailableError: the file does not load into ``model_name``.
-    """
-    from .backbone import load_backbone
-
-    source = Path(source)
-    load_backbone(model_name, weights=source)  # validates: raises a clear error when it does not fit
-    suffix = ".safetensors" if source.suffix == ".safetensors" else ".bin"
-    target = weights_folder(model_name, pretrained) / ("imported" + suffix)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise RMAdapterError(f"Could not copy {source.name} into {target.parent}: {exc}") from exc
-    return target
-
-
-# ------------------------------------------------------------------------------- hashing and reading
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, cached in the app's cache folder by absolute path, size and mtime.
 

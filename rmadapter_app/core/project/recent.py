@@ -5,10 +5,10 @@ import json
 import logging
 from pathlib import Path
 
-from . import paths
-from .errors import RMAdapterError
-from .fileio import atomic_write_json
-from .project_files import MANIFEST
+from rmadapter_app.core import paths
+from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.fileio import atomic_write_json
+from rmadapter_app.core.project.files import MANIFEST
 
 logger = logging.getLogger(__name__)
 

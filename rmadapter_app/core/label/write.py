@@ -20,27 +20,36 @@ The rules (docs/DESIGN.md, "Your files are safe"):
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
 import os
-import shutil
 import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RMAdapterError
-from .events import EventHook, ProgressEvent, StopHook, never_stop, no_event
-from .images import MAX_IMAGE_FILE_BYTES
-from .journal import (FORMAT_VERSION, Entry, JournalError, JournalInUse, JournalWriter, RunLog, identity,
-                      journals_in, new_journal_path, new_run_id, read_journal, same_file)
-from .safepath import UnsafePathError, check_inside, is_link_free_below
+from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.label.file_ops import Skip, copy_to_new, place, put_back, regular, remove_own_tmp, sha256
+from rmadapter_app.core.label.journal import (
+    FORMAT_VERSION,
+    Entry,
+    JournalError,
+    JournalInUse,
+    JournalWriter,
+    RunLog,
+    UndoResult,
+    identity,
+    journals_in,
+    new_journal_path,
+    new_run_id,
+    read_journal,
+    same_file,
+)
+from rmadapter_app.core.label.journal_v1 import is_v1, undo_v1
+from rmadapter_app.core.safepath import UnsafePathError, check_inside, is_link_free_below
 
 logger = logging.getLogger(__name__)
-
-_NO_HARD_LINKS = {errno.EPERM, errno.EMLINK, errno.ENOSYS, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", -1),
-                  errno.EACCES}
 
 
 @dataclass
@@ -53,76 +62,6 @@ class Journal:
     failed: list[tuple[Path, str]] = field(default_factory=list)
     stopped: bool = False
     recovered: list[str] = field(default_factory=list)   # what resolving an earlier crashed run did
-
-
-@dataclass
-class UndoResult:
-    """How many files :func:`undo` moved back or removed, and what it left alone and why."""
-
-    restored: int = 0
-    removed: int = 0
-    left: list[tuple[Path, str]] = field(default_factory=list)
-
-
-class _Skip(Exception):
-    """One file is not copied or moved, for a reason a person can act on (not an error of the run)."""
-
-
-# ---------------------------------------------------------------------- small file helpers
-def _regular(path: Path, *, follow: bool) -> os.stat_result:
-    st = os.stat(path) if follow else os.lstat(path)
-    if stat.S_ISLNK(st.st_mode):
-        raise _Skip(f"{path.name} is a symbolic link; not moved (copy it instead)")
-    if not stat.S_ISREG(st.st_mode):
-        raise _Skip(f"{path.name} is not a regular file")
-    if st.st_size > MAX_IMAGE_FILE_BYTES:
-        raise _Skip(f"{path.name} is {st.st_size / 2**30:.1f} GB, far larger than any image; skipped")
-    return st
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _copy_to_new(src: Path, dst: Path, *, durable: bool = False) -> str:
-    """Copy ``src`` into a new file ``dst`` (never an existing one), keeping times; returns its SHA-256.
-
-    ``durable``: flush the bytes to the disk before returning (needed before the source is deleted).
-    """
-    h = hashlib.sha256()
-    with open(src, "rb") as fi, open(dst, "xb") as fo:
-        for block in iter(lambda: fi.read(1 << 20), b""):
-            h.update(block)
-            fo.write(block)
-        if durable:
-            fo.flush()
-            os.fsync(fo.fileno())
-    try:
-        shutil.copystat(src, dst)
-    except OSError:
-        pass
-    return h.hexdigest()
-
-
-def _place(tmp: Path, dest: Path) -> bool:
-    """Put ``tmp`` at ``dest`` without ever replacing a file there. True when it was hard-linked
-    (``tmp`` still exists and must be unlinked after the journal says done), False when renamed."""
-    try:
-        os.link(tmp, dest)
-        return True
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS:
-            raise
-    if os.path.lexists(dest):        # no hard links here (FAT, some network shares): check, then rename
-        raise FileExistsError(errno.EEXIST, "exists", str(dest))
-    os.rename(tmp, dest)             # on Windows this fails rather than replace a file that appeared
-    return False
 
 
 def _tmp_for(dest: Path, run: str) -> Path:
@@ -165,22 +104,22 @@ class _Runner:
         _makedirs(self.out, dest.parent, self.w)
         if os.path.lexists(dest):       # a file appeared after planning: never overwrite it
             if self.on_clash == "skip":
-                raise _Skip(f"{dest.name} already exists in {dest.parent}; skipped")
+                raise Skip(f"{dest.name} already exists in {dest.parent}; skipped")
             dest = _next_free(dest)
         return dest
 
     def copy(self, i: int, src: Path, dest: Path) -> Path:
-        _regular(src, follow=True)
+        regular(src, follow=True)
         dest = self.destination(dest)
         tmp = _tmp_for(dest, self.run)
         self.w.append({"t": "start", "i": i, "op": "copy", "src": str(src), "dest": str(dest), "tmp": str(tmp)})
         try:
-            sha = _copy_to_new(src, tmp)
+            sha = copy_to_new(src, tmp)
             ident = identity(os.stat(tmp))
             self.w.append({"t": "copied", "i": i, "id": ident, "sha256": sha})
-            linked = _place(tmp, dest)
+            linked = place(tmp, dest)
         except BaseException:
-            _remove_own_tmp(tmp)
+            remove_own_tmp(tmp)
             raise
         self.w.append({"t": "done", "i": i, "dest": str(dest), "id": ident, "sha256": sha})
         if linked:
@@ -189,17 +128,17 @@ class _Runner:
 
     def move(self, i: int, src: Path, dest: Path) -> Path:
         if not any(is_link_free_below(root, src) for root in self.roots):
-            raise _Skip(f"{src.name} was reached through a symbolic link (it lives outside the folders "
+            raise Skip(f"{src.name} was reached through a symbolic link (it lives outside the folders "
                         "you chose); not moved")
-        st = _regular(src, follow=False)
+        st = regular(src, follow=False)
         dest = self.destination(dest)
-        sha = _sha256(src)                 # what is moved now, not what was labeled earlier
+        sha = sha256(src)                 # what is moved now, not what was labeled earlier
         if not same_file(os.lstat(src), identity(st)):
-            raise _Skip(f"{src.name} changed while it was being moved; left in place")
+            raise Skip(f"{src.name} changed while it was being moved; left in place")
         self.w.append({"t": "start", "i": i, "op": "move", "src": str(src), "dest": str(dest),
                        "src_id": identity(st), "sha256": sha, "tmp": str(_tmp_for(dest, self.run))})
         try:
-            linked = _place(src, dest)
+            linked = place(src, dest)
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise
@@ -212,27 +151,19 @@ class _Runner:
     def _move_across_disks(self, i: int, src: Path, dest: Path, sha: str) -> Path:
         tmp = _tmp_for(dest, self.run)
         try:
-            if _copy_to_new(src, tmp, durable=True) != sha:
-                raise _Skip(f"{src.name} changed while it was being moved; left in place")
+            if copy_to_new(src, tmp, durable=True) != sha:
+                raise Skip(f"{src.name} changed while it was being moved; left in place")
             ident = identity(os.stat(tmp))
             self.w.append({"t": "copied", "i": i, "id": ident, "sha256": sha})
-            linked = _place(tmp, dest)
+            linked = place(tmp, dest)
         except BaseException:
-            _remove_own_tmp(tmp)
+            remove_own_tmp(tmp)
             raise
         if linked:
             os.unlink(tmp)
         os.unlink(src)
         self.w.append({"t": "done", "i": i, "dest": str(dest), "id": ident, "sha256": sha})
         return dest
-
-
-def _remove_own_tmp(tmp: Path) -> None:
-    try:
-        if stat.S_ISREG(os.lstat(tmp).st_mode):
-            os.unlink(tmp)
-    except OSError:
-        pass
 
 
 def apply_plan(plan, on_event: EventHook | None = None, should_stop: StopHook | None = None) -> Journal:
@@ -276,7 +207,7 @@ def apply_plan(plan, on_event: EventHook | None = None, should_stop: StopHook | 
             try:
                 (runner.move if e.action == "move" else runner.copy)(i, src, Path(os.path.abspath(e.dest)))
                 journal.done += 1
-            except (OSError, _Skip, UnsafePathError) as exc:
+            except (OSError, Skip, UnsafePathError) as exc:
                 reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
                 if isinstance(exc, FileExistsError):
                     reason = "a file with that name appeared in the output folder; not overwritten"
@@ -292,7 +223,7 @@ def apply_plan(plan, on_event: EventHook | None = None, should_stop: StopHook | 
 def _resolve_entry(out_dir: Path, e: Entry) -> str:
     """Settle an operation a killed run started but did not record as done. Returns "done" or "failed"."""
     if e.tmp is not None and is_link_free_below(out_dir, e.tmp):
-        _remove_own_tmp(e.tmp)            # the run's own temporary name: never a user's file
+        remove_own_tmp(e.tmp)            # the run's own temporary name: never a user's file
     try:
         d = os.lstat(e.dest) if is_link_free_below(out_dir, e.dest) else None
     except OSError:
@@ -360,26 +291,6 @@ def resolve_interrupted(out_dir: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------------- undo
-def _put_back(dest: Path, src: Path) -> None:
-    """Move ``dest`` back to the empty place ``src`` (never replacing a file there)."""
-    try:
-        if _place(dest, src):
-            os.unlink(dest)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    tmp = src.with_name(f".{src.name}.undo.rmadapter-tmp")     # another disk: copy, then remove
-    try:
-        _copy_to_new(dest, tmp, durable=True)
-        if _place(tmp, src):
-            os.unlink(tmp)
-    except BaseException:
-        _remove_own_tmp(tmp)
-        raise
-    os.unlink(dest)
-
-
 def _undo_entry(log: RunLog, e: Entry) -> tuple[str, str]:
     """(outcome, why): outcome is "restored", "removed" or "left"."""
     out_dir = log.path.parent
@@ -389,7 +300,7 @@ def _undo_entry(log: RunLog, e: Entry) -> tuple[str, str]:
         d = os.lstat(e.dest)
     except OSError:
         return "left", "no longer there"
-    if not stat.S_ISREG(d.st_mode) or not same_file(d, e.dest_ident) or _sha256(e.dest) != e.sha256:
+    if not stat.S_ISREG(d.st_mode) or not same_file(d, e.dest_ident) or sha256(e.dest) != e.sha256:
         return "left", "changed or replaced since the run; left in place"
     if e.op == "copy":
         try:
@@ -398,7 +309,7 @@ def _undo_entry(log: RunLog, e: Entry) -> tuple[str, str]:
             return "left", f"its original {e.src} is gone, so this copy is kept (it may be the only one)"
         if s.st_ino == d.st_ino and s.st_dev == d.st_dev:
             return "left", "it is the original itself; kept"
-        if not stat.S_ISREG(s.st_mode) or _sha256(e.src) != e.sha256:
+        if not stat.S_ISREG(s.st_mode) or sha256(e.src) != e.sha256:
             return "left", f"its original {e.src} has changed, so this copy is kept"
         os.unlink(e.dest)
         return "removed", ""
@@ -421,7 +332,7 @@ def _undo_entry(log: RunLog, e: Entry) -> tuple[str, str]:
     for m in reversed(missing):
         os.mkdir(m)
     check_inside(root, e.src)
-    _put_back(e.dest, e.src)
+    put_back(e.dest, e.src)
     return "restored", ""
 
 
@@ -432,8 +343,6 @@ def undo(journal_path: Path, on_event: EventHook | None = None) -> UndoResult:
         RMAdapterError: the journal cannot be read or verified, its output folder moved, or it was
             already undone.
     """
-    from .journal_v1 import is_v1, undo_v1
-
     on_event = on_event or no_event
     journal_path = Path(os.path.abspath(journal_path))
     if not os.path.isfile(journal_path):

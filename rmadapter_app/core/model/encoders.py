@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional as F
 
-from .backbone import Backbone
-from .inject import AttachHandle
+from rmadapter_app.core.model.backbone import Backbone
+from rmadapter_app.core.model.inject import AttachHandle
 
 
 @dataclass

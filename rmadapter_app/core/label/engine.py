@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .embedding_cache import EmbeddingCache, classifier_identity
-from .fileio import sha256_of_file
-from .errors import ImageLoadError, RMAdapterError
-from .events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
-from .images import check_image_file, iter_image_files, load_rgb
-from .labeling import LabelResult
+from rmadapter_app.core.errors import ImageLoadError, RMAdapterError
+from rmadapter_app.core.events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.fileio import sha256_of_file
+from rmadapter_app.core.images import check_image_file, iter_image_files, load_rgb
+from rmadapter_app.core.label.embedding_cache import EmbeddingCache, classifier_identity
+from rmadapter_app.core.label.plan import LabelResult
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ Per adapted layer and modality m (METHOD.md 1.3, with MMA's wiring, ambiguity A2
     base = W_up[m] act(W_shared z + b) + b         # r -> r (cross-modal, one per layer slot) -> d
     rec  = W_rec2[m] act(W_rec1[m] z + b) + b      # r -> r -> d, training only
 
-This module holds the math and the initialisation; :mod:`rmadapter_app.core.inject` decides
+This module holds the math and the initialisation; :mod:`rmadapter_app.core.model.inject` decides
 where the adapters sit in the backbone.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .config import AdapterConfig
+from rmadapter_app.core.config import AdapterConfig
 
 
 def _init_linear(layer: nn.Linear) -> None:

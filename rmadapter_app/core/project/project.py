@@ -26,15 +26,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import ProjectError, RMAdapterError
-from .fileio import atomic_write_json
-from .project_files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, class_dir,
+from rmadapter_app.core import paths
+from rmadapter_app.core.errors import ProjectError, RMAdapterError
+from rmadapter_app.core.fileio import atomic_write_json
+from rmadapter_app.core.project.files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, class_dir,
                             empty_old_trash, folder_is_free, folder_name, inside, make_dirs, slugify, trash,
                             untrash)
-from .project_import import ProjectImport
-from .project_manifest import ADAPTERS, SCHEMA_VERSION, read_manifest
-from .project_undo import MAX_UNDO, UndoHistory, put_back, take_out
+from rmadapter_app.core.project.importing import ProjectImport
+from rmadapter_app.core.project.manifest import ADAPTERS, SCHEMA_VERSION, read_manifest
+from rmadapter_app.core.project.undo import MAX_UNDO, UndoHistory, put_back, take_out
 
 __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION", "MANIFEST", "TRASH",
            "folder_name", "slugify", "MAX_UNDO"]
@@ -112,7 +112,7 @@ class Project(ProjectImport):
         return project
 
     def to_dict(self) -> dict[str, Any]:
-        from .. import __version__
+        from rmadapter_app import __version__
         return {"schema_version": SCHEMA_VERSION, "app_version": __version__, "name": self.name,
                 "created": self.created, "settings": self.settings,
                 "classes": [{"name": c.name, "description": c.description, "folder": c.folder,

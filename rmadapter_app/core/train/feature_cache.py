@@ -14,10 +14,10 @@ from pathlib import Path
 
 import torch
 
-from .encoders import AdaptedCLIP, TextTokens
-from .errors import CancelledError, ImageLoadError
-from .events import EventHook, ProgressEvent, StatusEvent, StopHook
-from .images import Problem, load_rgb
+from rmadapter_app.core.model.encoders import AdaptedCLIP, TextTokens
+from rmadapter_app.core.errors import CancelledError, ImageLoadError
+from rmadapter_app.core.events import EventHook, ProgressEvent, StatusEvent, StopHook
+from rmadapter_app.core.images import Problem, load_rgb
 
 ENCODE_BATCH = 32
 MAX_CACHE_BYTES_FP32 = 2 * 1024 ** 3   # above this, cached tokens are kept in float16

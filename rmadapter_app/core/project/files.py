@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ProjectError
-from .images import Problem
-from .safepath import UnsafePathError, check_inside, confined, real_folder, relative_below
+from rmadapter_app.core.errors import ProjectError
+from rmadapter_app.core.images import Problem
+from rmadapter_app.core.safepath import UnsafePathError, check_inside, confined, real_folder, relative_below
 
 MANIFEST = "project.json"
 IMAGES = "images"

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .fileio import atomic_write_json, write_csv as _write_csv_rows
-from .labeling import Plan
+from rmadapter_app.core.fileio import atomic_write_json
+from rmadapter_app.core.fileio import write_csv as _write_csv_rows
+from rmadapter_app.core.label.plan import Plan
 
 CSV_FIELDS = ["path", "label", "confidence", "top_k", "bucket", "corrected", "destination", "action", "note",
               "error"]

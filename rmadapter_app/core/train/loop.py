@@ -20,19 +20,19 @@ from typing import Any
 import numpy as np
 import torch
 
-from .backbone import Backbone
-from .config import AdapterConfig, TrainConfig
-from .data import Sample, make_split, take_shots
-from .device import DeviceInfo, resolve_device
-from .encoders import AdaptedCLIP
-from .errors import CancelledError, DatasetError
-from .events import (DeviceEvent, EpochEvent, EventHook, FoldEvent, StatusEvent, StepEvent, StopHook,
+from rmadapter_app.core.model.backbone import Backbone
+from rmadapter_app.core.config import AdapterConfig, TrainConfig
+from rmadapter_app.core.train.data import Sample, make_split, take_shots
+from rmadapter_app.core.device import DeviceInfo, resolve_device
+from rmadapter_app.core.model.encoders import AdaptedCLIP
+from rmadapter_app.core.errors import CancelledError, DatasetError
+from rmadapter_app.core.events import (DeviceEvent, EpochEvent, EventHook, FoldEvent, StatusEvent, StepEvent, StopHook,
                      ZeroShotEvent, never_stop, no_event)
-from .feature_cache import ImageCache, TextCache, encode_image_cache, encode_text_cache, load_readable
-from .images import Problem, load_rgb
-from .inject import attach
-from .losses import rmadapter_losses
-from .metrics import classification_report
+from rmadapter_app.core.train.feature_cache import ImageCache, TextCache, encode_image_cache, encode_text_cache, load_readable
+from rmadapter_app.core.images import Problem, load_rgb
+from rmadapter_app.core.model.inject import attach
+from rmadapter_app.core.train.losses import rmadapter_losses
+from rmadapter_app.core.train.metrics import classification_report
 
 DEFAULT_TEMPLATE = "a photo of a {}."
 MAX_AUTO_EPOCHS = 200
@@ -223,7 +223,7 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
     """Train an RMAdapter on labelled images.
 
     Args:
-        backbone: frozen CLIP from :func:`rmadapter_app.core.backbone.load_backbone`.
+        backbone: frozen CLIP from :func:`rmadapter_app.core.model.backbone.load_backbone`.
         samples: (image path, class index) pairs; classes without images stay in the
             classifier, recognised from their names.
         class_names: names in label order.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,11 +24,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from .config import (MAX_CONTEXT_LENGTH, MAX_EMBED_DIM, MAX_IMAGE_SIZE, MAX_MODEL_CONFIG_BYTES,
+from rmadapter_app.core.config import (MAX_CONTEXT_LENGTH, MAX_EMBED_DIM, MAX_IMAGE_SIZE, MAX_MODEL_CONFIG_BYTES,
                      MAX_MODEL_PARAMETERS, MAX_TOWER_LAYERS, MAX_TOWER_WIDTH, MAX_VISION_TOKENS, MAX_VOCAB_SIZE,
                      MEMORY_CHECK_FLOOR, MODEL_MEMORY_FACTOR, MODEL_MEMORY_MARGIN, parse_json)
-from .errors import BackboneUnavailableError, UnsupportedBackboneError
-from .weights import file_sha256, read_checkpoint
+from rmadapter_app.core.errors import BackboneUnavailableError, RMAdapterError, UnsupportedBackboneError
+from rmadapter_app.core.model.weights import file_sha256, read_checkpoint, weights_folder
 
 logger = logging.getLogger(__name__)
 
@@ -355,7 +356,7 @@ def load_backbone(model_name: str = DEFAULT_MODEL, *, pretrained: str | None = N
     """
     import open_clip
 
-    from .weights import ensure_pretrained
+    from rmadapter_app.core.model.weights import ensure_pretrained
 
     if model_config is not None:
         model_name = register_model_config(Path(model_config))
@@ -394,3 +395,28 @@ def load_backbone(model_name: str = DEFAULT_MODEL, *, pretrained: str | None = N
         image_size=int(size[0] if isinstance(size, (tuple, list)) else size))
     tokenizer = open_clip.get_tokenizer(model_name)
     return Backbone(model, preprocess, train_preprocess, tokenizer, info, torch.device(device))
+
+
+def import_weights(source: Path, model_name: str, pretrained: str = "imported") -> Path:
+    """Copy a local checkpoint into the cache under (model, tag) after checking it loads.
+
+    Returns the cached path. The source file is not modified.
+
+    Raises:
+        BackboneUnavailableError: the file does not load into ``model_name``.
+    """
+    source = Path(source)
+    load_backbone(model_name, weights=source)  # validates: raises a clear error when it does not fit
+    suffix = ".safetensors" if source.suffix == ".safetensors" else ".bin"
+    target = weights_folder(model_name, pretrained) / ("imported" + suffix)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise RMAdapterError(f"Could not copy {source.name} into {target.parent}: {exc}") from exc
+    return target
+
+
+# ------------------------------------------------------------------------------- hashing and reading

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .project_files import ClassEntry, ImageEntry, trash
+from rmadapter_app.core.project.files import ClassEntry, ImageEntry, trash
 
 MAX_UNDO = 200
 

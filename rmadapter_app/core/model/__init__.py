@@ -1,0 +1,1 @@
+"""The model: the frozen open_clip backbone, its weights, the RMAdapter modules, injection, encoders, adapter files."""

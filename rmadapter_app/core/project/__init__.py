@@ -1,0 +1,1 @@
+"""Projects: the folder and its manifest, adding images, undo, the recent list."""
