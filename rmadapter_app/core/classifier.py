@@ -24,7 +24,7 @@ from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook, never_
 from rmadapter_app.core.images import load_rgb
 from rmadapter_app.core.prediction import Prediction  # noqa: F401  (re-exported: core.inference.Prediction)
 from rmadapter_app.core.model.inject import attach
-from rmadapter_app.core.train.loop import DEFAULT_TEMPLATE
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rmadapter_app.core.events import EventHook, StopHook
+from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.images import is_image_name
 from rmadapter_app.core.project.project import AddResult, Project
 
@@ -44,10 +45,6 @@ def _scan(folder: Path) -> tuple[bool, bool]:
     return subdirs, images
 
 
-def class_name_for_folder(folder: Path) -> str:
-    return " ".join(folder.name.replace("_", " ").split()) or folder.name
-
-
 def plan_drop(paths: list[Path], target: str | None, current: str | None = None) -> DropPlan:
     """Decide what to do with dropped ``paths`` (``target``: the class they were dropped on)."""
     if target:
@@ -78,7 +75,7 @@ def run_drop_plan(project: Project, plan: DropPlan, on_event: EventHook, should_
         if should_stop():
             result.stopped = True
             break
-        name = class_name_for_folder(folder)
+        name = class_name_from_folder(folder.name)
         if not project.has_class(name):
             project.add_class(name)
             result.classes_created.append(project.get_class(name).name)

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from rmadapter_app.core.fileio import unique_path
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 
 logger = logging.getLogger("rmadapter_app")
 
-DEFAULT_TEMPLATE = "a photo of a {}."   # same as core.training.DEFAULT_TEMPLATE (kept here: no torch import)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rmadapter_app.core.errors import ImageLoadError, ProjectError, RMAdapterError
+from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.events import EventHook, ProgressEvent, StatusEvent, StopHook, never_stop, no_event
 from rmadapter_app.core.fileio import atomic_write
 from rmadapter_app.core.images import IMAGE_SUFFIXES, Problem, check_image_file, iter_image_files, load_rgb
@@ -121,8 +122,8 @@ class ProjectImport:
                 if should_stop and should_stop():
                     result.stopped = True
                     break
-                name = " ".join(sub.name.replace("_", " ").split())
-                if not name:
+                name = class_name_from_folder(sub.name)
+                if not name.strip():
                     continue
                 if not self.has_class(name):
                     self.add_class(name)

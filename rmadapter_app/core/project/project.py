@@ -28,6 +28,7 @@ from typing import Any
 
 from rmadapter_app.core import paths
 from rmadapter_app.core.errors import ProjectError, RMAdapterError
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.core.fileio import atomic_write_json
 from rmadapter_app.core.project.files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, class_dir,
                             empty_old_trash, folder_is_free, folder_name, inside, make_dirs, slugify, trash,
@@ -41,7 +42,6 @@ __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION",
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TEMPLATE = "a photo of a {}."
 
 
 class Project(ProjectImport):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmadapter_app.core.errors import DatasetError
+from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.images import Problem, iter_image_files
 
 Sample = tuple[Path, int]
@@ -20,11 +21,6 @@ class ClassFolderData:
     class_names: list[str]
     samples: list[Sample]
     problems: list[Problem]
-
-
-def class_name_from_folder(name: str) -> str:
-    """Folder name to class name: underscores become spaces (CoOp convention)."""
-    return name.replace("_", " ").strip()
 
 
 def scan_class_folders(root: Path, recursive: bool = True) -> ClassFolderData:

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from rmadapter_app.core.model.backbone import Backbone
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.core.config import AdapterConfig, TrainConfig
 from rmadapter_app.core.train.data import Sample, make_split, take_shots
 from rmadapter_app.core.device import DeviceInfo, resolve_device
@@ -34,7 +35,6 @@ from rmadapter_app.core.model.inject import attach
 from rmadapter_app.core.train.losses import rmadapter_losses
 from rmadapter_app.core.train.metrics import classification_report
 
-DEFAULT_TEMPLATE = "a photo of a {}."
 MAX_AUTO_EPOCHS = 200
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.gui.state import AppState, BackboneSpec
 
 JOB_LABEL = "label images"
 JOB_RESCORE = "re-score labels"
 JOB_WRITE = "write labeled files"
 JOB_UNDO = "undo labeled files"
-DEFAULT_TEMPLATE = "a photo of a {}."
 
 
 def _free_path(path: Path) -> Path:
