@@ -102,6 +102,12 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the desktop app; a project folder may be given as the first argument."""
+    from rmadapter_app.platform_check import startup_problem
+
+    problem = startup_problem()
+    if problem is not None:                  # say what to install instead of letting Qt abort
+        print(problem, file=sys.stderr)
+        return 1
     from PySide6.QtWidgets import QApplication
 
     argv = list(sys.argv if argv is None else argv)
