@@ -158,3 +158,82 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
     assert steps and all(torch.isfinite(torch.tensor(s.losses["total"])) for s in steps)
     assert all(t.dtype == torch.float32 for t in result.adapter_state.values())
     assert result.metrics["val_accuracy"] is not None
+
+
+# ------------------------------------------------------------------------------------ the stages
+def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backbone, image_tree):
+    """Run the stages one by one: each gives its typed result, and the losses match train() exactly."""
+    from rmadapter_app.core.config import AdapterConfig
+    from rmadapter_app.core.device import resolve_device
+    from rmadapter_app.core.train.evaluate import Evaluation, ZeroShot, evaluate, zero_shot
+    from rmadapter_app.core.train.feature_cache import FeatureCache, build_feature_cache
+    from rmadapter_app.core.train.fit import FitOutcome, Fitter, SplitFits, fit_split, seed_everything
+    from rmadapter_app.core.train.prepare import ClassList, PreparedData, check_classes, prepare_data
+    from rmadapter_app.core.train.result import TrainResult, build_metrics
+
+    (image_tree / "red" / "broken.png").write_bytes(b"xx")
+    data = scan_class_folders(image_tree)
+    cfg = TrainConfig(epochs=2, seed=5, **FAST)
+    expected = train(tiny_backbone, data.samples, data.class_names, config=cfg)
+    assert isinstance(expected, TrainResult)
+
+    classes = check_classes(data.samples, data.class_names, None, "a photo of a {}.")
+    assert isinstance(classes, ClassList) and classes.prompts[0] == "a photo of a blue."
+    dev = resolve_device(cfg.device, cfg.amp)
+    seed_everything(cfg.seed)
+    prepared = prepare_data(data.samples, cfg.shots, cfg.seed, lambda e: None)
+    assert isinstance(prepared, PreparedData) and len(prepared) == 24 == len(prepared.labels)
+    assert [p.path.name for p in prepared.skipped] == ["broken.png"]
+    split = make_split(prepared.labels.tolist(), cfg.validation, cfg.val_fraction, cfg.folds, cfg.seed)
+    adapter_cfg = AdapterConfig().resolve_layers(tiny_backbone.info.vision_layers, tiny_backbone.info.text_layers)
+    features = build_feature_cache(tiny_backbone, adapter_cfg, cfg, dev, prepared.paths, classes.prompts,
+                                   on_event=lambda e: None, should_stop=lambda: False)
+    assert isinstance(features, FeatureCache)
+    assert features.images.tokens.shape[:2] == (24, 1) and features.text.frozen.shape[0] == 3
+    fitter = Fitter(tiny_backbone, adapter_cfg, cfg, dev, prepared, classes.prompts, features,
+                    lambda e: None, lambda: False)
+    baseline = zero_shot(features, prepared.labels, split, dev)
+    assert isinstance(baseline, ZeroShot) and baseline.accuracy == expected.metrics["zero_shot_accuracy"]
+    fits = fit_split(fitter, split, 3, lambda e: None)
+    assert isinstance(fits, SplitFits) and isinstance(fits.final, FitOutcome) and not fits.stopped
+    assert fits.final.steps == fits.final.planned_steps == expected.metrics["steps"]
+    assert [h["total"] for h in fits.final.history] == [h["total"] for h in expected.history]
+    assert all(torch.equal(fits.final.adapter_state[k], v) for k, v in expected.adapter_state.items())
+    evaluation = evaluate(fits.val_probs, prepared.labels, fits.evaluated, classes.names, prepared.paths)
+    assert isinstance(evaluation, Evaluation) and evaluation.predictions == expected.val_predictions
+    metrics = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
+                            n_images=len(prepared), n_classes=3, seconds=1.0, device=dev.description,
+                            n_skipped=len(prepared.skipped))
+    assert {**metrics, "train_seconds": 0} == {**expected.metrics, "train_seconds": 0}
+
+
+def test_one_fit_outcome_and_kfold_split_fits(tiny_backbone, tmp_path):
+    """A stopped fit says so in its FitOutcome; k-fold fills every fold's validation rows."""
+    from tests.conftest import write_color_tree
+
+    from rmadapter_app.core.config import AdapterConfig
+    from rmadapter_app.core.device import resolve_device
+    from rmadapter_app.core.train.feature_cache import build_feature_cache
+    from rmadapter_app.core.train.fit import Fitter, fit_split
+    from rmadapter_app.core.train.prepare import prepare_data
+
+    root = write_color_tree(tmp_path / "few", per_class=2)
+    data = scan_class_folders(root)
+    cfg = TrainConfig(epochs=3, **FAST)
+    dev = resolve_device("cpu", cfg.amp)
+    prepared = prepare_data(data.samples, None, cfg.seed, lambda e: None)
+    adapter_cfg = AdapterConfig().resolve_layers(tiny_backbone.info.vision_layers, tiny_backbone.info.text_layers)
+    features = build_feature_cache(tiny_backbone, adapter_cfg, cfg, dev, prepared.paths, data.class_names,
+                                   on_event=lambda e: None, should_stop=lambda: False)
+    steps = []
+    fitter = Fitter(tiny_backbone, adapter_cfg, cfg, dev, prepared, data.class_names, features,
+                    lambda e: steps.append(e) if isinstance(e, E.StepEvent) else None, lambda: len(steps) >= 2)
+    out = fitter.fit([0, 1, 2, 3], [4, 5], fold=None)
+    assert out.stopped and out.steps == 2 < out.planned_steps == 3
+    assert out.val_probs.shape == (2, 3) and len(out.history) == 2 and out.adapter_state
+
+    fitter = Fitter(tiny_backbone, adapter_cfg, cfg, dev, prepared, data.class_names, features,
+                    lambda e: None, lambda: False)
+    fits = fit_split(fitter, make_split(prepared.labels.tolist()), 3, lambda e: None)
+    assert len(fits.fold_accuracies) == 5 and fits.evaluated == list(range(6)) and not fits.stopped
+    assert torch.allclose(fits.val_probs.sum(-1), torch.ones(6))     # every image validated once

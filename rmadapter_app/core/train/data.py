@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmadapter_app.core.errors import DatasetError
-from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.images import Problem, iter_image_files
+from rmadapter_app.core.naming import class_name_from_folder
 
 Sample = tuple[Path, int]
 

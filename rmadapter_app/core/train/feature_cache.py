@@ -5,6 +5,8 @@ image feature (for the consistency loss). For the class prompts: the text prefix
 tokens and frozen CLIP's text features. Augmented training (random-resized-crop + flip) is
 cached honestly as ``augment_views`` fixed random views per image, drawn with the run's seed;
 ``TrainConfig(cache=False)`` instead draws a fresh augmentation every step.
+
+Training stage 2: :func:`build_feature_cache` returns a :class:`FeatureCache`.
 """
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ from pathlib import Path
 
 import torch
 
-from rmadapter_app.core.model.encoders import AdaptedCLIP, TextTokens
-from rmadapter_app.core.errors import CancelledError, ImageLoadError
+from rmadapter_app.core.config import AdapterConfig, TrainConfig
+from rmadapter_app.core.device import DeviceInfo
+from rmadapter_app.core.errors import CancelledError
 from rmadapter_app.core.events import EventHook, ProgressEvent, StatusEvent, StopHook
-from rmadapter_app.core.images import Problem, load_rgb
+from rmadapter_app.core.images import load_rgb
+from rmadapter_app.core.model.backbone import Backbone
+from rmadapter_app.core.model.encoders import AdaptedCLIP, TextTokens
+from rmadapter_app.core.model.inject import attach
 
 ENCODE_BATCH = 32
 MAX_CACHE_BYTES_FP32 = 2 * 1024 ** 3   # above this, cached tokens are kept in float16
@@ -45,20 +51,6 @@ def encode_text_cache(model: AdaptedCLIP, prompts: Sequence[str], *, truncate: b
         prefix = model.text_prefix(tokens)
         frozen, _ = model.text_suffix(prefix, tokens, adapted=False)
     return TextCache(tokens, prefix, frozen)
-
-
-def load_readable(paths: Sequence[Path], on_event: EventHook) -> tuple[list[int], list[Problem]]:
-    """Indices of paths that decode, and a Problem for each that does not (reported, skipped)."""
-    ok, problems = [], []
-    for i, p in enumerate(paths):
-        try:
-            load_rgb(p)
-            ok.append(i)
-        except ImageLoadError as exc:
-            problems.append(Problem(Path(p), str(exc)))
-            # the message starts with the file name; the folder tells same-named files of two classes apart
-            on_event(StatusEvent(f"Skipped {Path(p).parent.name}/{exc}", level="warning"))
-    return ok, problems
 
 
 def encode_image_cache(model: AdaptedCLIP, paths: Sequence[Path], *, preprocess: Callable,
@@ -90,3 +82,45 @@ def encode_image_cache(model: AdaptedCLIP, paths: Sequence[Path], *, preprocess:
         frozen_list.append(frozen.float().unflatten(0, (b, n_views)))
         on_event(ProgressEvent("Caching image features", min(start + b, len(paths)), len(paths)))
     return ImageCache(torch.cat(tokens_list), torch.cat(frozen_list))
+
+
+@dataclass
+class FeatureCache:
+    """What the caching stage produced for one run."""
+
+    text: TextCache
+    images: ImageCache
+    model: AdaptedCLIP        # the split model the cache was built with; its adapters are detached
+                              # again, so it serves frozen CLIP only (the zero-shot baseline)
+
+
+def autocast_for(dev: DeviceInfo):
+    """The mixed-precision context of a run's device (a no-op where ``amp_dtype`` is None)."""
+    return torch.autocast(dev.device.type, dtype=dev.amp_dtype, enabled=dev.amp_dtype is not None)
+
+
+def build_feature_cache(backbone: Backbone, adapter_cfg: AdapterConfig, cfg: TrainConfig, dev: DeviceInfo,
+                        paths: Sequence[Path], prompts: Sequence[str], *, on_event: EventHook,
+                        should_stop: StopHook) -> FeatureCache:
+    """Cache the frozen prefix and frozen features of every prompt and image (view) once.
+
+    Adapters are attached only to find where the frozen prefix ends, and detached before returning.
+    Their random initialisation draws from the global torch generator like the first fit will, so
+    this runs at the same point of a seeded run as it always has (the augmented views depend on it).
+
+    Raises:
+        CancelledError: ``should_stop`` returned True between two caching batches.
+    """
+    handle = attach(backbone, adapter_cfg)
+    try:
+        model = AdaptedCLIP(backbone, handle)
+        on_event(StatusEvent("Caching frozen CLIP features"))
+        with autocast_for(dev):
+            text = encode_text_cache(model, prompts, truncate=cfg.cache)
+        augment_views = backbone.train_preprocess if (cfg.augment and cfg.cache) else None
+        images = encode_image_cache(model, paths, preprocess=backbone.preprocess, train_preprocess=augment_views,
+                                    aug_views=cfg.augment_views, on_event=on_event, should_stop=should_stop,
+                                    amp_dtype=dev.amp_dtype)
+    finally:
+        handle.detach()
+    return FeatureCache(text, images, model)
