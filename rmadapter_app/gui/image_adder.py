@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.events import ProgressEvent, StatusEvent, never_stop, no_event
 
-from .project_drop import DropPlan, run_drop_plan
+from rmadapter_app.core.project.drops import DropPlan, run_drop_plan
 
 
 class ImageAdder(QObject):

@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from rmadapter_app.core.project.project import AddResult
 
 from . import errors
-from .project_drop import plan_drop
+from rmadapter_app.core.project.drops import plan_drop
 from .widgets.drop_area import paths_from_mime
 
 SYNC_LIMIT = 4      # up to this many single files are added on the GUI thread; more go to a job

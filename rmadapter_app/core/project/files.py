@@ -1,10 +1,12 @@
 """The pieces of a project on disk: entry dataclasses, names for folders, the trash.
 
-Kept apart from :mod:`project` so that module stays about editing; nothing here knows about undo.
+Kept apart from :mod:`project` so that module stays about editing; nothing here knows about undo
+or change events.
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -22,6 +24,7 @@ MANIFEST = "project.json"
 IMAGES = "images"
 TRASH = ".trash"
 TRASH_KEEP_DAYS = 30
+logger = logging.getLogger(__name__)
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
@@ -145,6 +148,87 @@ def folder_is_free(images_dir: Path, name: str) -> bool:
         with os.scandir(path) as it:
             return not any(it)
     except OSError:
+        return False
+
+
+def check_class_name(classes: Sequence[ClassEntry], name: str, ignore: ClassEntry | None = None) -> str:
+    """``name`` with its spaces tidied, checked: not empty, at most 200 characters, not taken (any case).
+
+    Raises:
+        ProjectError: the name is empty, too long, or another class (not ``ignore``) has it.
+    """
+    clean = " ".join(str(name).split())
+    if not clean:
+        raise ProjectError("A class needs a name.")
+    if len(clean) > 200:
+        raise ProjectError("A class name can be at most 200 characters long.")
+    for c in classes:
+        if c is not ignore and c.name.casefold() == clean.casefold():
+            raise ProjectError(f"There is already a class called {c.name!r}.")
+    return clean
+
+
+def free_class_folder(folder: Path, classes: Sequence[ClassEntry], name: str,
+                      ignore: ClassEntry | None = None) -> str:
+    """A folder name for a class called ``name``: its slug, numbered when another class has it or
+    images/<slug> is not free (a non-empty folder, a file or a symlink). ``ignore`` keeps its own."""
+    if ignore is not None and ignore.folder.casefold() == slugify(name).casefold():
+        return ignore.folder
+    used = {c.folder.casefold() for c in classes if c is not ignore}
+    base = slugify(name)
+    slug, i = base, 2
+    while slug.casefold() in used or not folder_is_free(folder / IMAGES, slug):
+        slug, i = f"{base}-{i}", i + 1
+    return slug
+
+
+def move_class_folder(folder: Path, old: str, new: str) -> bool:
+    """Rename images/<old> to images/<new> (a free folder); True when done or when there is nothing
+    to move, False (logged) when the file system refused.
+
+    Raises:
+        ProjectError: either folder is a symlink or not a folder; nothing changed.
+    """
+    src, dst = class_dir(folder, old), class_dir(folder, new)
+    if not os.path.lexists(src):
+        return True
+    try:
+        if os.path.lexists(dst):
+            dst.rmdir()            # a real, empty folder (a non-empty one or a link is never chosen)
+        os.replace(src, dst)
+    except OSError as exc:
+        logger.warning("could not rename %s: %s", src, exc)
+        return False
+    return True
+
+
+def relocate(folder: Path, rel: str, class_folder: str, name: str | None = None) -> str:
+    """Move a project file into images/<class_folder>/ and return its new relative path.
+
+    The file stays where it is (and its old path is returned) when it cannot move: a path through
+    a symlink, a name already taken in the target folder, or a file-system error.
+    """
+    dst_rel = f"{IMAGES}/{class_folder}/{name or Path(rel).name}"
+    try:
+        src, dst = inside(folder, rel), inside(folder, dst_rel)
+        class_dir(folder, class_folder)
+        if not os.path.lexists(src):
+            return dst_rel
+        if os.path.lexists(dst):
+            raise ProjectError(f"{dst} already exists")
+        make_dirs(folder, dst.parent)
+        os.replace(src, dst)
+    except OSError as exc:                  # ProjectError is an OSError too
+        logger.warning("could not move %s: %s", rel, exc)
+        return rel
+    return dst_rel
+
+
+def is_file(path: Path) -> bool:
+    """True for an existing regular file (an unreadable or over-long path counts as missing)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
         return False
 
 

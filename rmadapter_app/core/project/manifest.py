@@ -24,8 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from rmadapter_app.core.errors import ProjectError
-from rmadapter_app.core.project.files import (IMAGES, MANIFEST, TRASH, ClassEntry, ImageEntry, folder_is_free, inside,
-                            is_safe_folder_name, slugify)
+from rmadapter_app.core.project.files import (
+    IMAGES,
+    MANIFEST,
+    TRASH,
+    ClassEntry,
+    ImageEntry,
+    folder_is_free,
+    inside,
+    is_safe_folder_name,
+    slugify,
+)
 from rmadapter_app.core.safepath import real_folder
 
 logger = logging.getLogger(__name__)

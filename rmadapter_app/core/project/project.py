@@ -7,35 +7,59 @@ Layout::
     <folder>/.trash/<stamp>/...                # removed copies, kept so undo can bring them back
     <folder>/adapters/                         # saved adapter files (created on demand)
 
-Every edit saves the manifest and pushes an undo step. Image ids are the first 16 hex digits of
-the file's SHA-256, so a picture is in a project at most once.
+Every edit saves the manifest, pushes an undo step and tells the subscribers what changed
+(:meth:`Project.subscribe`, events in :mod:`rmadapter_app.core.project.changes`); an undo tells them
+the inverse changes. Image ids are the first 16 hex digits of the file's SHA-256, so a picture is in
+a project at most once. Copying image files in is :mod:`rmadapter_app.core.project.importing`.
 
 Safety: the project writes, moves and deletes only below its folder. project.json is checked on
-open (:mod:`project_manifest`), and every path an edit uses is checked again when it is used
-(:func:`project_files.inside`, :func:`project_files.class_dir`): no ``..``, no absolute path, and no
+open (:mod:`rmadapter_app.core.project.manifest`), and every path an edit uses is checked again when
+it is used (:func:`files.inside`, :func:`files.class_dir`): no ``..``, no absolute path, and no
 symlink below the project folder, so a link unpacked from a zip never leads an edit elsewhere.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from rmadapter_app.core import paths
 from rmadapter_app.core.errors import ProjectError, RMAdapterError
-from rmadapter_app.core.naming import DEFAULT_TEMPLATE
+from rmadapter_app.core.events import EventHook, StatusEvent, StopHook, never_stop, no_event
 from rmadapter_app.core.fileio import atomic_write_json
-from rmadapter_app.core.project.files import (IMAGES, MANIFEST, TRASH, AddResult, ClassEntry, ImageEntry, class_dir,
-                            empty_old_trash, folder_is_free, folder_name, inside, make_dirs, slugify, trash,
-                            untrash)
-from rmadapter_app.core.project.importing import ProjectImport
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE, class_name_from_folder
+from rmadapter_app.core.project import edits
+from rmadapter_app.core.project.changes import ChangeCallback, ChangeHub
+from rmadapter_app.core.project.files import (
+    IMAGES,
+    MANIFEST,
+    TRASH,
+    AddResult,
+    ClassEntry,
+    ImageEntry,
+    check_class_name,
+    class_dir,
+    empty_old_trash,
+    folder_name,
+    free_class_folder,
+    inside,
+    is_file,
+    make_dirs,
+    move_class_folder,
+    relocate,
+    slugify,
+    trash,
+    untrash,
+)
+from rmadapter_app.core.project.importing import copy_images, find_class_folders
 from rmadapter_app.core.project.manifest import ADAPTERS, SCHEMA_VERSION, read_manifest
-from rmadapter_app.core.project.undo import MAX_UNDO, UndoHistory, put_back, take_out
+from rmadapter_app.core.project.undo import MAX_UNDO, UndoHistory, take_out
 
 __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION", "MANIFEST", "TRASH",
            "folder_name", "slugify", "MAX_UNDO"]
@@ -43,11 +67,10 @@ __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION",
 logger = logging.getLogger(__name__)
 
 
+class Project:
+    """A project folder. Edits are serialised by a lock (an add may run on a worker thread).
 
-class Project(ProjectImport):
-    """A project folder. Not thread-safe: one edit at a time (the GUI runs one job at a time).
-
-    Adding images (:meth:`add_images`, :meth:`import_class_folders`) lives in :mod:`project_import`.
+    Observers: :meth:`subscribe` gets one batch of change events per edit, on the editing thread.
     """
 
     def __init__(self, folder: Path, name: str, classes: list[ClassEntry] | None = None,
@@ -59,7 +82,8 @@ class Project(ProjectImport):
         self.created = created or time.strftime("%Y-%m-%dT%H:%M:%S")
         self.missing: list[tuple[str, ImageEntry]] = []    # (class, entry) whose file is gone
         self._history = UndoHistory()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()                   # one edit at a time (held for a whole add)
+        self._changes = ChangeHub()                      # subscribers, change counter, current batch
 
     # ------------------------------------------------------------------ create / open / save
     @classmethod
@@ -105,7 +129,7 @@ class Project(ProjectImport):
         manifest = read_manifest(folder)
         project = cls(folder, manifest.name, manifest.classes, manifest.settings, manifest.created)
         project.missing = [(c.name, e) for c in manifest.classes for e in c.images
-                           if not _is_file(folder / e.file)]
+                           if not is_file(folder / e.file)]
         if project.missing:
             logger.warning("%s: %d image files are missing", folder, len(project.missing))
         empty_old_trash(folder)
@@ -190,6 +214,46 @@ class Project(ProjectImport):
         self.settings.update(kv)
         self.save()
 
+    # ------------------------------------------------------------------ observers
+    def subscribe(self, callback: ChangeCallback) -> Callable[[], None]:
+        """Call ``callback(batch)`` after every edit and undo with what changed (a tuple of events
+        from :mod:`rmadapter_app.core.project.changes`), on the thread that made the edit.
+
+        Returns a function that unsubscribes ``callback``.
+        """
+        return self._changes.subscribe(callback)
+
+    @property
+    def change_seq(self) -> int:
+        """The change counter: the ``seq`` of the last change recorded (0 before any)."""
+        return self._changes.seq
+
+    def snapshot_class_names(self) -> tuple[int, list[str]]:
+        """(change counter, class names), taken together: later events have a higher ``seq``."""
+        with self._changes.lock:
+            return self._changes.seq, self.class_names()
+
+    def snapshot_images(self, class_name: str) -> tuple[int, list[ImageEntry]]:
+        """(change counter, the images of ``class_name``, or [] when there is no such class)."""
+        with self._changes.lock:
+            images = list(self.get_class(class_name).images) if self.has_class(class_name) else []
+            return self._changes.seq, images
+
+    @contextlib.contextmanager
+    def _editing(self) -> Iterator[None]:
+        """Hold the edit lock; when the outermost edit ends (even by an error), deliver its changes.
+
+        Delivery happens before the lock is let go, so batches reach subscribers in ``seq`` order.
+        """
+        with self._lock:
+            self._changes.begin()
+            try:
+                yield
+            finally:
+                batch = self._changes.end()
+                if batch:
+                    self._changes.deliver(batch)
+
     # ------------------------------------------------------------------ undo
     def can_undo(self) -> bool:
         return self._history.can_undo()
@@ -198,47 +262,31 @@ class Project(ProjectImport):
         return self._history.last_description()
 
     def undo(self) -> str | None:
-        """Undo the last edit; returns what was undone, or None when there is nothing to undo."""
-        with self._lock:
+        """Undo the last edit; returns what was undone, or None when there is nothing to undo.
+
+        Subscribers get the inverse changes; when the undo fails part-way they get one ProjectReset.
+        """
+        with self._editing():
             step = self._history.pop()
             if step is None:
                 return None
+            mark = self._changes.mark()
             try:
                 step.undo()
+            except BaseException:
+                self._changes.reset_since(mark)
+                raise
             finally:
                 self.save()
             return step.description
 
     # ------------------------------------------------------------------ class edits
-    def _check_name(self, name: str, ignore: ClassEntry | None = None) -> str:
-        clean = " ".join(str(name).split())
-        if not clean:
-            raise ProjectError("A class needs a name.")
-        if len(clean) > 200:
-            raise ProjectError("A class name can be at most 200 characters long.")
-        for c in self.classes:
-            if c is not ignore and c.name.casefold() == clean.casefold():
-                raise ProjectError(f"There is already a class called {c.name!r}.")
-        return clean
-
-    def _free_folder(self, name: str, ignore: ClassEntry | None = None) -> str:
-        """A folder name for a class: its slug, numbered when another class has it or images/<slug>
-        is not free (a non-empty folder, a file or a symlink)."""
-        if ignore is not None and ignore.folder.casefold() == slugify(name).casefold():
-            return ignore.folder
-        used = {c.folder.casefold() for c in self.classes if c is not ignore}
-        base = slugify(name)
-        slug, i = base, 2
-        while slug.casefold() in used or not folder_is_free(self.folder / IMAGES, slug):
-            slug, i = f"{base}-{i}", i + 1
-        return slug
-
     def add_class(self, name: str, description: str = "") -> ClassEntry:
         """Add an empty class. Raises ProjectError for an empty or taken name."""
-        with self._lock:
-            entry = ClassEntry(self._check_name(name), description.strip())
-            entry.folder = self._free_folder(entry.name)
-            self.classes.append(entry)
+        with self._editing():
+            entry = ClassEntry(check_class_name(self.classes, name), description.strip())
+            entry.folder = free_class_folder(self.folder, self.classes, entry.name)
+            edits.insert_class(self._changes, self.classes, entry, len(self.classes))
             self._history.push(f"Add class “{entry.name}”", lambda: self._drop_class(entry))
             self.save()
             return entry
@@ -246,12 +294,12 @@ class Project(ProjectImport):
     def _drop_class(self, entry: ClassEntry) -> None:
         """Take a class out (its image copies go to the trash)."""
         trash(self.folder, [e.file for e in entry.images])
-        self.classes.remove(entry)
+        edits.remove_class(self._changes, self.classes, entry)
 
     def rename_class(self, old: str, new: str) -> None:
-        with self._lock:
+        with self._editing():
             entry = self.get_class(old)
-            clean = self._check_name(new, ignore=entry)
+            clean = check_class_name(self.classes, new, ignore=entry)
             if clean == entry.name:
                 return
             before = entry.name
@@ -265,51 +313,33 @@ class Project(ProjectImport):
         Raises:
             ProjectError: the class folder (or the new one) is a symlink or not a folder; nothing changed.
         """
-        new_folder = self._free_folder(name, ignore=entry)
-        if new_folder == entry.folder:
-            entry.name = name
-            return
-        src, dst = class_dir(self.folder, entry.folder), class_dir(self.folder, new_folder)
-        entry.name = name
-        if os.path.lexists(src):
-            try:
-                if os.path.lexists(dst):
-                    dst.rmdir()            # a real, empty folder (a non-empty one or a link is never chosen)
-                os.replace(src, dst)
-            except OSError as exc:
-                logger.warning("could not rename %s: %s", src, exc)
-                return
-        prefix = f"{IMAGES}/{entry.folder}/"
-        for e in entry.images:
-            if e.file.startswith(prefix):
-                e.file = f"{IMAGES}/{new_folder}/" + e.file[len(prefix):]
-        entry.folder = new_folder
+        new_folder = free_class_folder(self.folder, self.classes, name, ignore=entry)
+        moved = new_folder != entry.folder and move_class_folder(self.folder, entry.folder, new_folder)
+        edits.rename_class(self._changes, self.classes, entry, name, new_folder if moved else None)
 
     def set_description(self, name: str, text: str) -> None:
-        with self._lock:
+        with self._editing():
             entry = self.get_class(name)
             text = " ".join(str(text).split())
             if text == entry.description:
                 return
             before = entry.description
-
-            def restore() -> None:
-                entry.description = before
-            entry.description = text
-            self._history.push(f"Change the description of “{entry.name}”", restore)
+            edits.set_description(self._changes, self.classes, entry, text)
+            self._history.push(f"Change the description of “{entry.name}”",
+                               lambda: edits.set_description(self._changes, self.classes, entry, before))
             self.save()
 
     def remove_class(self, name: str) -> None:
         """Remove a class; its image copies go to the project's trash so undo can restore them."""
-        with self._lock:
+        with self._editing():
             entry = self.get_class(name)
             index = self.classes.index(entry)
             moved = trash(self.folder, [e.file for e in entry.images])
-            self.classes.remove(entry)
+            edits.remove_class(self._changes, self.classes, entry)
 
             def restore() -> None:
                 # the class comes back first: a file that cannot be restored is then only "missing"
-                self.classes.insert(min(index, len(self.classes)), entry)
+                edits.insert_class(self._changes, self.classes, entry, index)
                 untrash(self.folder, moved)
             self._history.push(f"Remove class “{entry.name}”", restore)
             self.save()
@@ -317,14 +347,15 @@ class Project(ProjectImport):
     # ------------------------------------------------------------------ image edits
     def remove_images(self, class_name: str, image_ids: Sequence[str]) -> int:
         """Remove images from a class (copies go to the trash; undo restores them). Returns the count."""
-        with self._lock:
+        with self._editing():
             entry = self.get_class(class_name)
             taken = take_out(self.folder, entry, image_ids, to_trash=True)
             if not taken:
                 return 0
+            edits.remove_images(self._changes, entry, taken)
 
             def restore() -> None:
-                put_back(entry, taken.positions)
+                edits.put_images_back(self._changes, entry, taken)
                 untrash(self.folder, taken.trashed)
             self._history.push(f"Remove {len(taken.positions)} image(s) from “{entry.name}”", restore)
             self.save()
@@ -332,7 +363,7 @@ class Project(ProjectImport):
 
     def move_images(self, image_ids: Sequence[str], src_class: str, dst_class: str) -> int:
         """Move images to another class (their files move to its folder). Returns the count."""
-        with self._lock:
+        with self._editing():
             src, dst = self.get_class(src_class), self.get_class(dst_class)
             if src is dst:
                 return 0
@@ -344,44 +375,68 @@ class Project(ProjectImport):
             moved = [e for _, e in taken.positions]
             originals = {e.id: e.file for e in moved}
             for e in moved:
-                e.file = self._relocate(e.file, dst.folder)
-            dst.images += moved
+                e.file = relocate(self.folder, e.file, dst.folder)
+            edits.move_images(self._changes, src, dst, taken)
 
             def restore() -> None:
                 for e in moved:
-                    dst.images.remove(e)
-                    e.file = self._relocate(e.file, src.folder, name=Path(originals[e.id]).name)
-                put_back(src, taken.positions)
+                    e.file = relocate(self.folder, e.file, src.folder, name=Path(originals[e.id]).name)
+                edits.move_images_back(self._changes, src, dst, taken)
             self._history.push(f"Move {len(moved)} image(s) from “{src.name}” to “{dst.name}”", restore)
             self.save()
             return len(moved)
 
-    # ------------------------------------------------------------------ file helpers
-    def _relocate(self, rel: str, folder: str, name: str | None = None) -> str:
-        """Move a project file into images/<folder>/ and return its new relative path.
+    # ------------------------------------------------------------------ adding images
+    def add_images(self, class_name: str, paths_in: Iterable[Path | str], on_event: EventHook | None = None,
+                   should_stop: StopHook | None = None) -> AddResult:
+        """Copy image files (and images inside folders, recursively) into a class.
 
-        The file stays where it is (and its old path is returned) when it cannot move: a path through
-        a symlink, a name already taken in the target folder, or a file-system error.
+        Each file is decoded once to check it; broken or unsupported files are rejected with a
+        reason, files already in the project are reported as duplicates (with the class holding
+        them). A stop keeps what was copied so far (``result.stopped``). May run on a worker thread.
         """
-        dst_rel = f"{IMAGES}/{folder}/{name or Path(rel).name}"
-        try:
-            src, dst = inside(self.folder, rel), inside(self.folder, dst_rel)
-            class_dir(self.folder, folder)
-            if not os.path.lexists(src):
-                return dst_rel
-            if os.path.lexists(dst):
-                raise ProjectError(f"{dst} already exists")
-            make_dirs(self.folder, dst.parent)
-            os.replace(src, dst)
-        except OSError as exc:                  # ProjectError is an OSError too
-            logger.warning("could not move %s: %s", rel, exc)
-            return rel
-        return dst_rel
+        on_event = on_event or no_event
+        should_stop = should_stop or never_stop
+        with self._editing():
+            entry = self.get_class(class_name)
+            known = {e.sha256: c.name for c in self.classes for e in c.images}
+            result = copy_images(self.folder, entry, paths_in, known, on_event, should_stop)
+            if result.added:
+                added = list(result.added)
+                edits.append_images(self._changes, entry, added)
 
+                def undo_add() -> None:
+                    edits.remove_images(self._changes, entry, take_out(self.folder, entry, [e.id for e in added], True))
+                self._history.push(f"Add {len(added)} image(s) to “{entry.name}”", undo_add)
+                self.save()
+            for p in result.rejected:
+                on_event(StatusEvent(f"Skipped {p.path.name}: {p.reason}", "warning"))
+            return result
 
-def _is_file(path: Path) -> bool:
-    """True for an existing regular file (an unreadable or over-long path counts as missing)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
+    def import_class_folders(self, root: Path, on_event: EventHook | None = None,
+                             should_stop: StopHook | None = None) -> AddResult:
+        """One class per subfolder of ``root`` (underscores become spaces), with its images.
+
+        Existing classes of the same name get the images added. Image files lying directly in
+        ``root`` are reported as rejected (they belong to no class). One undo step undoes it all.
+        """
+        root = Path(root)
+        subdirs, loose = find_class_folders(root)
+        result = AddResult()
+        result.rejected += loose
+        with self._editing(), self._history.grouped(
+                lambda: f"Import {len(subdirs)} class folder(s) from “{root.name}”"):
+            for sub in subdirs:
+                if should_stop and should_stop():
+                    result.stopped = True
+                    break
+                name = class_name_from_folder(sub.name)
+                if not name.strip():
+                    continue
+                if not self.has_class(name):
+                    self.add_class(name)
+                    result.classes_created.append(name)
+                if on_event:
+                    on_event(StatusEvent(f"Adding images to “{name}”"))
+                result.merge(self.add_images(name, [sub], on_event, should_stop))
+        return result

@@ -1,6 +1,6 @@
 """Undo for a project: the history of undo steps, and the take-out record that lets image edits be reversed.
 
-Kept apart from :mod:`project`; nothing here saves the manifest (the project does after an undo).
+Kept apart from :mod:`project`; nothing here saves the manifest or records changes (the project does).
 """
 from __future__ import annotations
 
@@ -72,7 +72,10 @@ class Taken:
 
 
 def take_out(folder: Path, entry: ClassEntry, image_ids: Sequence[str], to_trash: bool) -> Taken:
-    """Remove the images ``image_ids`` from ``entry`` (their files to the trash when ``to_trash``).
+    """Choose the images ``image_ids`` of ``entry`` and, when ``to_trash``, move their files to the trash.
+
+    ``entry.images`` is not changed here: the caller removes them with :func:`remove_taken` (with the
+    project's change lock held, together with recording the change).
 
     Raises:
         ProjectError: a file could not go to the trash (a symlink on its path, say); nothing changed.
@@ -81,12 +84,20 @@ def take_out(folder: Path, entry: ClassEntry, image_ids: Sequence[str], to_trash
     positions = [(i, e) for i, e in enumerate(entry.images) if e.id in wanted]
     # files first: a refused or failed trash (ProjectError) leaves the class as it was
     trashed = trash(folder, [e.file for _, e in positions]) if to_trash else []
-    ids = {e.id for _, e in positions}
-    entry.images[:] = [e for e in entry.images if e.id not in ids]
     return Taken(positions, trashed)
 
 
-def put_back(entry: ClassEntry, positions: list[tuple[int, ImageEntry]]) -> None:
-    """Insert taken-out images back at their old positions."""
+def remove_taken(entry: ClassEntry, taken: Taken) -> None:
+    """Remove taken-out images from ``entry``."""
+    ids = {e.id for _, e in taken.positions}
+    entry.images[:] = [e for e in entry.images if e.id not in ids]
+
+
+def put_back(entry: ClassEntry, positions: list[tuple[int, ImageEntry]]) -> tuple[int, ...]:
+    """Insert taken-out images back at their old positions; returns the rows they landed on (ascending)."""
+    rows = []
     for i, e in sorted(positions, key=lambda p: p[0]):
-        entry.images.insert(min(i, len(entry.images)), e)
+        row = min(i, len(entry.images))
+        entry.images.insert(row, e)
+        rows.append(row)
+    return tuple(rows)

@@ -1,8 +1,10 @@
-"""What a drop of files and folders means, decided before anything is copied (no Qt here).
+"""What a drop of files and folders onto a project means, decided before anything is copied.
 
 Onto a class: everything goes into that class. Elsewhere: a folder holding only subfolders is a
 folder of class folders (each becomes a class), a folder with images becomes a class named after
-it, loose files go to the selected class (or are reported when there is none).
+it, loose files go to the selected class (or are reported when there is none). The GUI plans a
+drop with :func:`plan_drop` and carries it out with :func:`run_drop_plan` (on a worker thread for
+big drops); the project tells its subscribers what changed.
 """
 from __future__ import annotations
 
@@ -11,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rmadapter_app.core.events import EventHook, StopHook
-from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.images import is_image_name
+from rmadapter_app.core.naming import class_name_from_folder
 from rmadapter_app.core.project.project import AddResult, Project
 
 
 @dataclass
 class DropPlan:
+    """Where each dropped path goes; nothing has been copied yet."""
+
     files_class: str | None = None                                 # where ``files`` go
     files: list[Path] = field(default_factory=list)
     import_roots: list[Path] = field(default_factory=list)         # folders of class folders
