@@ -40,6 +40,7 @@ def _isolated_home(tmp_path, monkeypatch):
     """Every test gets its own app folders (settings, cache, logs, projects)."""
     home = tmp_path / "rmadapter_home"
     monkeypatch.setenv("RMADAPTER_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf_hub_cache"))   # never the user's shared hub cache
     return home
 
 
