@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from rmadapter_app.gui import errors
+
 logger = logging.getLogger("rmadapter_app")
 
 ADAPTER_FILTER = "RMAdapter adapters (*.rmadapter.safetensors *.safetensors);;All files (*)"
@@ -64,19 +66,9 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
-    """An error in plain words; uses the app's error dialog (with the log file path) when present."""
+    """An error in plain words, in the app's error dialog (with the log file path)."""
     logger.warning("%s: %s", title, message)
-    try:
-        from rmadapter_app.gui.errors import show_error as app_show_error
-    except ImportError:
-        app_show_error = None
-    if app_show_error is not None:
-        app_show_error(parent, title, message, details)
-        return
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
-    if details:
-        box.setDetailedText(details)
-    box.exec()
+    errors.show_error(parent, title, message, details)
 
 
 # choices returned by ask_missing_weights

@@ -12,7 +12,6 @@ from PySide6.QtGui import QGuiApplication
 
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.events import ProgressEvent, StatusEvent, never_stop, no_event
-
 from rmadapter_app.core.project.drops import DropPlan, run_drop_plan
 
 

@@ -1,43 +1,53 @@
 """The main window: a sidebar of pages, menus with shortcuts, a status bar. No ML logic here.
 
-The window owns the :class:`AppState` the pages share and the one :class:`JobRunner`. Pages are
-built from their modules by name; menu actions call page methods when the page has them
+The window owns the :class:`AppState` the pages share and the one :class:`JobRunner`. Every page
+is built as ``Page(state)``; menu actions call page methods when the page has them
 (``start_training``, ``stop_training``, ``save_adapter``, ``load_adapter``, ``paste``).
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSize, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QStackedWidget, QStyle, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
 
 from rmadapter_app import __version__
 from rmadapter_app.core import paths
-from rmadapter_app.core.project import recent
 from rmadapter_app.core.errors import RMAdapterError
+from rmadapter_app.core.project import recent
 from rmadapter_app.core.project.project import Project
-
-from . import errors
-from .jobs import JobRunner
-from . import project_view
-from .project_view import ProjectPage
-from .state import AppState
+from rmadapter_app.gui import errors, project_view
+from rmadapter_app.gui.jobs import JobRunner
+from rmadapter_app.gui.label_view import LabelPage
+from rmadapter_app.gui.project_view import ProjectPage
+from rmadapter_app.gui.results_view import ResultsPage
+from rmadapter_app.gui.state import AppState
+from rmadapter_app.gui.train_view import TrainPage
+from rmadapter_app.gui.try_view import TryPage
 
 logger = logging.getLogger(__name__)
 
-# (key, module, class, title, standard icon)
+# (key, page class, title, standard icon); every page is built as ``Page(state)``
 PAGES = [
-    ("project", "project_view", "ProjectPage", "Project", QStyle.StandardPixmap.SP_DirIcon),
-    ("train", "train_view", "TrainPage", "Train", QStyle.StandardPixmap.SP_MediaPlay),
-    ("results", "results_view", "ResultsPage", "Results", QStyle.StandardPixmap.SP_FileDialogDetailedView),
-    ("try", "try_view", "TryPage", "Try it", QStyle.StandardPixmap.SP_DialogApplyButton),
-    ("label", "label_view", "LabelPage", "Label", QStyle.StandardPixmap.SP_DirOpenIcon),
+    ("project", ProjectPage, "Project", QStyle.StandardPixmap.SP_DirIcon),
+    ("train", TrainPage, "Train", QStyle.StandardPixmap.SP_MediaPlay),
+    ("results", ResultsPage, "Results", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    ("try", TryPage, "Try it", QStyle.StandardPixmap.SP_DialogApplyButton),
+    ("label", LabelPage, "Label", QStyle.StandardPixmap.SP_DirOpenIcon),
 ]
 
 
@@ -48,23 +58,6 @@ def ask_stop_job(parent: QWidget, job_name: str) -> bool:
         parent.tr("“{0}” is still running. Stop it and quit?").format(job_name),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
-
-
-def _build_page(key: str, module: str, cls_name: str, state: AppState) -> QWidget:
-    """Build a page. A page module not in this build yet gets a placeholder label (integration drops this)."""
-    if key == "project":
-        return ProjectPage(state)
-    full = f"rmadapter_app.gui.{module}"
-    try:
-        mod = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        logger.warning("page module %s is missing; showing a placeholder", full)
-        label = QLabel(QApplication.translate("MainWindow", "This page is not part of this build."))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
-    return getattr(mod, cls_name)(state)
 
 
 class _DeviceProbe(QObject):
@@ -104,8 +97,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(150)
         self.sidebar.setToolTip(self.tr("Switch pages (Ctrl+1 … Ctrl+5)"))
         self.stack = QStackedWidget(self)
-        for key, module, cls_name, title, icon in PAGES:
-            page = _build_page(key, module, cls_name, self.state)
+        for key, page_class, title, icon in PAGES:
+            page = page_class(self.state)
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(self.style().standardIcon(icon), self.tr(title))
@@ -361,7 +354,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_undo(self) -> None:
         project = self.state.project
-        what = project.undo_description() if project is not None and hasattr(project, "undo_description") else None
+        what = project.undo_description() if project is not None else None
         self.undo_action.setEnabled(bool(what))
         self.undo_action.setText(self.tr("&Undo {0}").format(what) if what else self.tr("&Undo"))
 

@@ -1,28 +1,42 @@
-"""The Project page: classes on the left, the selected class's images on the right.
+"""The Project page: classes on the left, the selected class's images on the right, problems below.
+
+The page composes two panels (:mod:`rmadapter_app.gui.project`) and the problems list, and does the
+edits they ask for by calling the open project. It never refreshes by hand: the project tells what
+changed (``state.projectChanges``, on the GUI thread) and :meth:`ProjectPage._on_project_changes`
+hands that to the models, which insert and remove rows, then keeps the selected class in view.
 
 Every way of adding images (drop, file dialog, paste, menu import) ends in :meth:`ProjectPage.add_paths`
-or :meth:`ProjectPage.drop_paths`, which tests call directly; those live in :mod:`project_adding`. The
-dialog helpers stay here (tests and the main window replace/call them on this module). Every edit
-emits ``state.projectEdited``.
+or :meth:`ProjectPage.drop_paths`, which tests call directly. The dialog helpers stay here (tests and
+the main window replace/call them on this module).
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Signal, Slot
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from rmadapter_app.core.errors import RMAdapterError
-from rmadapter_app.core.project.project import Project
-
-from . import errors
-from .image_adder import ImageAdder
-from .project_adding import SYNC_LIMIT, ProjectAdding
-from .project_layout import build_project_page, fill_move_menu, show_class_menu, show_grid_menu, update_header
-from .qt_models import ClassListModel, IdRole, ImageListModel, NameRole
-from .thumbnails import THUMB_SIZE, ThumbnailCache
+from rmadapter_app.core.project.changes import ClassRenamed
+from rmadapter_app.core.project.drops import DropPlan, plan_drop
+from rmadapter_app.core.project.project import AddResult, Project
+from rmadapter_app.gui import errors
+from rmadapter_app.gui.image_adder import ImageAdder
+from rmadapter_app.gui.project.class_panel import ClassListPanel
+from rmadapter_app.gui.project.image_panel import ImageGridPanel
+from rmadapter_app.gui.project_adding import (
+    SYNC_LIMIT,
+    clipboard_has_image,
+    clipboard_image_file,
+    small_add,
+    small_drop,
+)
+from rmadapter_app.gui.qt_models import ClassListModel, IdRole, ImageListModel, NameRole
+from rmadapter_app.gui.thumbnails import THUMB_SIZE, ThumbnailCache
+from rmadapter_app.gui.widgets.drop_area import paths_from_mime
+from rmadapter_app.gui.widgets.problems_panel import ProblemsPanel
 
 __all__ = ["ProjectPage", "ask_image_files", "ask_folder", "ask_text", "IMAGE_FILTER", "SYNC_LIMIT"]
 
@@ -49,8 +63,12 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
-class ProjectPage(ProjectAdding, QWidget):
+class ProjectPage(QWidget):
     """Classes and their images. ``Page(state, parent=None)`` like every page.
+
+    Parts: ``class_panel`` (:class:`ClassListPanel` over ``class_model``), ``image_panel``
+    (:class:`ImageGridPanel` over ``image_model``), ``problems`` (files not added), ``adder``
+    (runs adds), ``thumbs`` (thumbnail cache).
 
     Signals:
         addFinished(object): an add ended (the core ``AddResult``, or None when it failed).
@@ -66,60 +84,74 @@ class ProjectPage(ProjectAdding, QWidget):
         self.adder = ImageAdder(state, self)
         self.class_model = ClassListModel(self._project, rename=self.rename_class, parent=self)
         self.image_model = ImageListModel(self._project, self.thumbs, self)
-        self._build_ui()
+        self.class_panel = ClassListPanel(self.class_model, self)
+        self.image_panel = ImageGridPanel(self.image_model, self._move_targets, self)
+        self.problems = ProblemsPanel(self)
+        self._lay_out()
+        self._connect()
         self.setAcceptDrops(True)
         state.projectChanged.connect(self._on_state_project_changed)
-        state.projectEdited.connect(self._on_state_project_edited)
+        state.projectChanges.connect(self._on_project_changes)
         self._on_state_project_changed()
 
     def _project(self) -> Project | None:
         return self.state.project
 
-    # ---------------------------------------------------------------- layout
-    def _build_ui(self) -> None:
-        build_project_page(self)
-        self.new_class_edit.returnPressed.connect(self._on_new_class_return)
-        self.add_class_btn.clicked.connect(self._on_new_class_return)
-        self.class_view.selectionModel().currentChanged.connect(self._on_class_current_changed)
-        self.class_view.pathsDropped.connect(self._on_class_view_paths_dropped)
-        self.class_view.imagesDropped.connect(self._on_class_view_images_dropped)
-        self.class_view.customContextMenuRequested.connect(self._on_class_view_menu)
-        self.grid.pathsDropped.connect(self._on_grid_paths_dropped)
-        self.grid.customContextMenuRequested.connect(self._on_grid_menu)
-        self.grid.selectionModel().selectionChanged.connect(self._update_actions)
-        self.rename_btn.clicked.connect(self._on_rename_clicked)
-        self.remove_class_btn.clicked.connect(self.remove_selected_class)
-        self.desc_edit.editingFinished.connect(self._on_desc_edit_finished)
-        self.add_images_btn.clicked.connect(self.add_images_dialog)
-        self.paste_btn.clicked.connect(self.paste)
-        self.remove_images_btn.clicked.connect(self.remove_selected_images)
-        self.move_menu.aboutToShow.connect(self._fill_move_menu)
-        self.move_menu.triggered.connect(self._on_move_menu_triggered)
-        self.stop_btn.clicked.connect(self.adder.stop)
-        self.adder.started.connect(self._on_adder_started)
-        self.adder.progress.connect(self._on_adder_progress)
+    def _lay_out(self) -> None:
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.image_panel)
+        right.addWidget(self.problems)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setChildrenCollapsible(False)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.class_panel)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 700])
+        QVBoxLayout(self).addWidget(split)
+
+    def _connect(self) -> None:
+        classes, images = self.class_panel, self.image_panel
+        classes.addRequested.connect(self._on_add_requested)
+        classes.removeRequested.connect(self.remove_selected_class)
+        classes.addImagesRequested.connect(self.add_images_dialog)
+        classes.pathsDropped.connect(lambda paths, target: self.drop_paths(paths, target or None))
+        classes.imagesDropped.connect(lambda ids, target: self._move(ids, target))
+        classes.view.selectionModel().currentChanged.connect(self._on_class_current_changed)
+        images.descriptionEdited.connect(self._on_description_edited)
+        images.addImagesRequested.connect(self.add_images_dialog)
+        images.pasteRequested.connect(self.paste)
+        images.removeRequested.connect(self.remove_selected_images)
+        images.moveRequested.connect(self.move_selected_images)
+        images.stopRequested.connect(self.adder.stop)
+        images.pathsDropped.connect(lambda paths: self.drop_paths(paths, self._current))
+        images.grid.selectionModel().selectionChanged.connect(self._update_actions)
+        self.adder.started.connect(images.show_busy)
+        self.adder.started.connect(self._update_actions)
+        self.adder.progress.connect(images.show_progress)
         self.adder.status.connect(self._say)
         self.adder.finished.connect(self._on_add_done)
         self.adder.failed.connect(self._on_add_failed)
-        self.grid.deletePressed.connect(self.remove_selected_images)
-        self.class_view.deletePressed.connect(self.remove_selected_class)
 
     # ---------------------------------------------------------------- public API (menus, tests)
     def current_class(self) -> str | None:
         return self._current
 
     def select_class(self, name: str | None) -> None:
+        """Select the class called ``name``; None selects the first class, if there is one."""
         row = self.class_model.row_of(name) if name else -1
         if row < 0 and self.class_model.rowCount() > 0 and name is None:
             row = 0
         if row >= 0:
-            self.class_view.setCurrentIndex(self.class_model.index(row))
+            index = self.class_model.index(row)
+            self.class_panel.view.setCurrentIndex(index)
+            self._set_current(index.data(NameRole))
         else:
             self._set_current(None)
 
     def focus_new_class(self) -> None:
-        self.new_class_edit.setFocus()
-        self.new_class_edit.selectAll()
+        self.class_panel.focus_new_class()
 
     def ensure_project(self) -> Project | None:
         """The open project, creating an "Untitled" one on first use."""
@@ -142,7 +174,6 @@ class ProjectPage(ProjectAdding, QWidget):
         except RMAdapterError as exc:
             self._say(str(exc))
             return False
-        self._edited()
         self.select_class(entry.name)
         self._say(self.tr("Added class “{0}”. Drop images onto it, or keep it as a zero-shot class.").format(entry.name))
         return True
@@ -156,8 +187,7 @@ class ProjectPage(ProjectAdding, QWidget):
         except RMAdapterError as exc:
             self._say(str(exc))
             return False
-        self._current = project.get_class(new).name
-        self._edited()
+        self.select_class(project.get_class(new).name)        # the renamed class is the one shown
         return True
 
     def remove_selected_class(self) -> None:
@@ -169,13 +199,10 @@ class ProjectPage(ProjectAdding, QWidget):
         except RMAdapterError as exc:
             errors.show_error(self, self.tr("Could not remove the class"), str(exc))
             return
-        self._current = None
-        self._edited()
         self._say(self.tr("Removed class “{0}” (Ctrl+Z brings it back).").format(name))
 
     def selected_image_ids(self) -> list[str]:
-        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
-        return [self.image_model.index(r).data(IdRole) for r in rows]
+        return [self.image_model.index(r).data(IdRole) for r in self.image_panel.selected_rows()]
 
     def remove_selected_images(self) -> int:
         project, ids = self._project(), self.selected_image_ids()
@@ -186,7 +213,6 @@ class ProjectPage(ProjectAdding, QWidget):
         except RMAdapterError as exc:
             errors.show_error(self, self.tr("Could not remove the images"), str(exc))
             return 0
-        self._edited()
         self._say(self.tr("Removed %n image(s) (Ctrl+Z brings them back).", "", n))
         return n
 
@@ -201,10 +227,8 @@ class ProjectPage(ProjectAdding, QWidget):
         try:
             what = project.undo()
         except RMAdapterError as exc:
-            self._edited()
             errors.show_error(self, self.tr("Could not undo"), str(exc))
             return None
-        self._edited()
         self._say(self.tr("Undone: {0}").format(what))
         return what
 
@@ -221,15 +245,105 @@ class ProjectPage(ProjectAdding, QWidget):
         if root is not None:
             self.drop_paths([root])
 
+    # ---------------------------------------------------------------- adding images
+    def add_paths(self, class_name: str, paths) -> bool:
+        """Add files/folders (recursively) to a class: the code path of a drop onto that class."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        return self._run_drop(plan_drop(paths, class_name), sync=small_add(paths))
+
+    def drop_paths(self, paths, target_class: str | None = None) -> bool:
+        """What a drop does. Onto a class: add everything to it. Elsewhere: a folder of class folders
+        becomes those classes, a folder of images becomes a class named after it, loose files go to
+        the selected class."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        if target_class:
+            return self.add_paths(target_class, paths)
+        plan = plan_drop(paths, None, self._current)
+        if plan.unplaced:
+            self._say(self.tr("Add a class first, then drop images onto it."))
+            for p in plan.unplaced:
+                self.problems.add(p, self.tr("dropped outside a class: drop it onto a class"))
+        if plan.empty():
+            return False
+        return self._run_drop(plan, sync=small_drop(plan))
+
+    def paste(self) -> bool:
+        """Paste file URLs or an image from the clipboard into the selected class."""
+        paths = paths_from_mime(QGuiApplication.clipboard().mimeData())
+        if paths:
+            return self.add_paths(self._current, paths) if self._current else self.drop_paths(paths)
+        if not clipboard_has_image():
+            self._say(self.tr("The clipboard holds no image and no image files."))
+            return False
+        if self._current is None:
+            self._say(self.tr("Select or add a class first."))
+            return False
+        with clipboard_image_file() as path:
+            if path is None:
+                self._say(self.tr("The clipboard image could not be read."))
+                return False
+            return self._run_drop(plan_drop([path], self._current), sync=True)
+
+    def is_adding(self) -> bool:
+        return self.adder.busy()
+
+    def _run_drop(self, plan: DropPlan, sync: bool) -> bool:
+        if not self._can_edit():
+            return False
+        project = self.ensure_project()
+        if project is None:
+            return False
+        refused = self.adder.run(project, plan, sync)
+        if refused:
+            self._say(refused)
+        return not refused
+
+    def dragEnterEvent(self, event) -> None:
+        if paths_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = paths_from_mime(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.drop_paths(paths)
+
+    @Slot(object)
+    def _on_add_done(self, result: AddResult) -> None:
+        self.image_panel.hide_progress()
+        self.problems.add_result(result)
+        if result.classes_created:
+            self.select_class(result.classes_created[0])
+        self._update_actions()
+        parts = [self.tr("Added %n image(s).", "", len(result.added))]
+        if result.classes_created:
+            parts.append(self.tr("Created %n class(es).", "", len(result.classes_created)))
+        if result.duplicates:
+            parts.append(self.tr("%n already in the project.", "", len(result.duplicates)))
+        if result.rejected:
+            parts.append(self.tr("%n file(s) skipped: see Problems.", "", len(result.rejected)))
+        if result.stopped:
+            parts.append(self.tr("Stopped early; the images added so far are kept."))
+        self._say(" ".join(parts))
+        self.addFinished.emit(result)
+
+    @Slot(str, str)
+    def _on_add_failed(self, message: str, details: str) -> None:
+        self.image_panel.hide_progress()
+        self._update_actions()
+        errors.show_error(self, self.tr("Could not add the images"), message, details)
+        self.addFinished.emit(None)
+
     # ---------------------------------------------------------------- helpers
     def _can_edit(self) -> bool:
         if self.adder.busy():
             self._say(self.tr("Images are still being added; wait a moment."))
             return False
         return True
-
-    def _edited(self) -> None:
-        self.state.projectEdited.emit()
 
     def _say(self, text: str) -> None:
         self.state.message.emit(text)
@@ -243,30 +357,30 @@ class ProjectPage(ProjectAdding, QWidget):
         except RMAdapterError as exc:
             errors.show_error(self, self.tr("Could not move the images"), str(exc))
             return 0
-        self._edited()
         self._say(self.tr("Moved %n image(s) to “{0}”.", "", n).format(project.get_class(dst).name))
         return n
+
+    def _move_targets(self) -> list[str]:
+        """The classes the selected images may move to: every class but the shown one."""
+        project = self._project()
+        return [n for n in (project.class_names() if project else []) if n != self._current]
 
     def _set_current(self, name: str | None) -> None:
         self._current = name
         if self.image_model.class_name != name:
             self.image_model.set_class(name)
-        self._update_header()
+        self.image_panel.show_class(self._project(), name)
         self._update_actions()
-
-    def _update_header(self) -> None:
-        update_header(self)
 
     @Slot()
     def _update_actions(self, *args) -> None:
         project = self._project()
         has_class = self._current is not None
-        has_sel = bool(self.grid.selectionModel().selectedIndexes())
         idle = not self.adder.busy()
-        for w in (self.rename_btn, self.remove_class_btn, self.add_images_btn, self.paste_btn, self.desc_edit):
-            w.setEnabled(has_class and idle)
-        self.remove_images_btn.setEnabled(has_sel and idle)
-        self.move_btn.setEnabled(has_sel and idle and project is not None and len(project.classes) > 1)
+        has_sel = bool(self.image_panel.selected_rows())
+        self.class_panel.set_class_actions_enabled(has_class and idle)
+        self.image_panel.set_actions_enabled(has_class and idle, has_sel and idle,
+                                             project is not None and len(project.classes) > 1)
 
     # ---------------------------------------------------------------- slots
     @Slot()
@@ -275,6 +389,7 @@ class ProjectPage(ProjectAdding, QWidget):
         self.problems.clear()
         self.class_model.reset()
         self._current = None
+        self.image_model.set_class(None)
         self.select_class(None)
         project = self._project()
         if project is not None:
@@ -283,64 +398,39 @@ class ProjectPage(ProjectAdding, QWidget):
                                   self.tr("missing from the project folder (class “{0}”)").format(cls_name))
         self._update_actions()
 
-    @Slot()
-    def _on_state_project_edited(self) -> None:
-        keep, keep_row = self._current, self.class_view.currentIndex().row()
-        project = self._project()
-        self.class_model.refresh()
-        if keep is not None and project is not None and project.has_class(keep):
-            keep = project.get_class(keep).name
-        elif project is not None and 0 <= keep_row < len(project.classes):
-            keep = project.classes[keep_row].name        # renamed (e.g. by undo): stay on its row
-        else:
-            keep = None
-        self.image_model.refresh()
+    @Slot(object)
+    def _on_project_changes(self, changes: tuple) -> None:
+        """The open project changed (GUI thread): the models follow, then the selection does.
+
+        The shown class stays shown (under its new name when renamed). When it went away, the class
+        list's current row has already moved to a neighbour (Qt does that as the row is removed);
+        with nothing selected the first class is shown, as after opening a project.
+        """
+        keep = self._current
+        self.class_model.apply(changes)
+        self.image_model.apply(changes)
+        for change in changes:
+            if isinstance(change, ClassRenamed) and change.old == keep:
+                keep = change.new
+        if keep is None or self.class_model.row_of(keep) < 0:
+            current = self.class_panel.view.currentIndex()
+            keep = current.data(NameRole) if current.isValid() else None
         self.select_class(keep)
-        if keep is not None:
-            self._set_current(keep)
-        self._update_header()
-        self._update_actions()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_class_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._set_current(current.data(NameRole) if current.isValid() else None)
 
-    @Slot()
-    def _on_new_class_return(self) -> None:
-        if self.add_class(self.new_class_edit.text()):
-            self.new_class_edit.clear()
+    @Slot(str)
+    def _on_add_requested(self, text: str) -> None:
+        if self.add_class(text):
+            self.class_panel.new_class_edit.clear()
 
-    @Slot()
-    def _on_rename_clicked(self) -> None:
-        if self._current is not None:
-            self.class_view.edit(self.class_view.currentIndex())
-
-    @Slot()
-    def _on_desc_edit_finished(self) -> None:
+    @Slot(str)
+    def _on_description_edited(self, text: str) -> None:
         project, name = self._project(), self._current
         if project is None or name is None or not project.has_class(name):
             return
-        text = self.desc_edit.text()
         if " ".join(text.split()) == project.get_class(name).description or not self._can_edit():
             return
         project.set_description(name, text)
-        self._edited()
-
-    @Slot(list, str)
-    def _on_class_view_images_dropped(self, ids: list, target: str) -> None:
-        self._move(ids, target)
-
-    @Slot()
-    def _fill_move_menu(self) -> None:
-        fill_move_menu(self, self.move_menu)
-
-    @Slot(QAction)
-    def _on_move_menu_triggered(self, action: QAction) -> None:
-        if action.data():
-            self.move_selected_images(str(action.data()))
-
-    def _on_grid_menu(self, pos) -> None:
-        show_grid_menu(self, pos)
-
-    def _on_class_view_menu(self, pos) -> None:
-        show_class_menu(self, pos)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ class AppState(QObject):
 
     Signals:
         projectChanged: a project was opened, created or closed (``state.project``).
-        projectEdited: the open project's classes or images changed.
+        projectEdited: the open project's classes or images changed (once per edit or undo).
+        projectChanges(tuple): what that edit changed, as core change events
+            (:mod:`rmadapter_app.core.project.changes`); emitted just before ``projectEdited``.
         backboneChanged: ``state.backbone_spec`` changed.
         resultChanged: a training run finished or stopped (``state.result``, may be None).
         adapterChanged: an adapter file was saved or loaded (``state.adapter_path``).
@@ -66,6 +68,8 @@ class AppState(QObject):
 
     projectChanged = Signal()
     projectEdited = Signal()
+    projectChanges = Signal(object)
+    _projectBatch = Signal(object, object)       # (project, batch) from the editing thread, see set_project
     backboneChanged = Signal()
     resultChanged = Signal()
     adapterChanged = Signal()
@@ -74,6 +78,8 @@ class AppState(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.project = None                      # core.project.Project | None
+        self._unsubscribe = None                 # stops listening to the open project's changes
+        self._projectBatch.connect(self._on_project_batch)
         self.backbone_spec = BackboneSpec()
         self.result = None                       # core.training.TrainResult | None
         self.adapter_path: Path | None = None    # last saved/loaded adapter file
@@ -83,13 +89,28 @@ class AppState(QObject):
 
     # ---------------------------------------------------------------- project
     def set_project(self, project) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self.project = project
+        # The project calls this on the thread that edits it (a worker, for big adds). Emitting a
+        # signal of this GUI-thread object from another thread queues the call to _on_project_batch
+        # on the GUI thread (Qt's automatic connection); from the GUI thread it runs at once.
+        self._unsubscribe = project.subscribe(
+            lambda batch, p=project: self._projectBatch.emit(p, batch)) if project is not None else None
         self.result = None
         spec = getattr(project, "settings", {}).get("backbone") if project is not None else None
         if spec:
             self.backbone_spec = BackboneSpec.from_dict(spec)
         self.projectChanged.emit()
         self.resultChanged.emit()
+
+    @Slot(object, object)
+    def _on_project_batch(self, project, batch) -> None:
+        """On the GUI thread: pass a batch of the open project's changes on to the pages."""
+        if project is not self.project:
+            return                               # queued before another project was opened
+        self.projectChanges.emit(batch)
+        self.projectEdited.emit()
 
     def set_backbone_spec(self, spec: BackboneSpec) -> None:
         if spec == self.backbone_spec:

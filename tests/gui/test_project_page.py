@@ -62,30 +62,30 @@ def _drop_on_class(p, qtbot, paths_: list[Path], class_name: str) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(x)) for x in paths_])
     row = p.class_model.row_of(class_name)
-    pos = p.class_view.visualRect(p.class_model.index(row)).center()
+    pos = p.class_panel.view.visualRect(p.class_model.index(row)).center()
     event = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    p.class_view.dropEvent(event)
+    p.class_panel.view.dropEvent(event)
     assert event.isAccepted()
 
 
 def test_add_classes_by_typing(page, qtbot, qtmodeltester):
     assert page.state.project is None
-    qtbot.keyClicks(page.new_class_edit, "golden retriever")
-    qtbot.keyClick(page.new_class_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.class_panel.new_class_edit, "golden retriever")
+    qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
     project = page.state.project
     assert project is not None and project.folder.parent == paths.projects_dir()   # made on first use
     assert project.folder.name == "Untitled" and (project.folder / "project.json").is_file()
     assert page.class_model.rowCount() == 1 and page.current_class() == "golden retriever"
-    assert page.new_class_edit.text() == ""
+    assert page.class_panel.new_class_edit.text() == ""
     assert "zero-shot" in page.class_model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert "zero-shot" in page.header.text()
-    qtbot.keyClicks(page.new_class_edit, "Golden Retriever")
-    qtbot.keyClick(page.new_class_edit, Qt.Key.Key_Return)
+    assert "zero-shot" in page.image_panel.header.text()
+    qtbot.keyClicks(page.class_panel.new_class_edit, "Golden Retriever")
+    qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
     assert page.class_model.rowCount() == 1
-    assert page.new_class_edit.text() == "Golden Retriever"          # kept so the user can fix it
+    assert page.class_panel.new_class_edit.text() == "Golden Retriever"          # kept so the user can fix it
     assert "already" in page.state.messages[-1]
-    page.new_class_edit.clear()
+    page.class_panel.new_class_edit.clear()
     page.add_class("poodle")
     assert Project.open(project.folder).class_names() == ["golden retriever", "poodle"]
     qtmodeltester.check(page.class_model)
@@ -161,15 +161,15 @@ def test_rename_move_remove_and_undo(page, qtbot, tmp_path):
     assert "already" in page.state.messages[-1]
     # move two images with the grid selection
     page.select_class("kitten")
-    sel = page.grid.selectionModel()
+    sel = page.image_panel.grid.selectionModel()
     for r in (0, 1):
         sel.select(page.image_model.index(r), sel.SelectionFlag.Select)
-    assert page.move_btn.isEnabled()
+    assert page.image_panel.move_btn.isEnabled()
     assert page.move_selected_images("dog") == 2
     assert _class_counts(page) == {"kitten": 1, "dog": 2}
     # remove the last one with the Delete key
-    page.grid.selectionModel().select(page.image_model.index(0), sel.SelectionFlag.Select)
-    qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
+    page.image_panel.grid.selectionModel().select(page.image_model.index(0), sel.SelectionFlag.Select)
+    qtbot.keyClick(page.image_panel.grid, Qt.Key.Key_Delete)
     assert _class_counts(page) == {"kitten": 0, "dog": 2}
     page.select_class("dog")
     page.remove_selected_class()
@@ -198,9 +198,9 @@ def test_rename_with_the_in_place_editor(page, qtbot):
     page.add_class("cat")
     page.add_class("dog")
     page.select_class("cat")
-    page.class_view.setFocus()
-    qtbot.keyClick(page.class_view, Qt.Key.Key_F2)
-    editor = page.class_view.findChild(QLineEdit)
+    page.class_panel.view.setFocus()
+    qtbot.keyClick(page.class_panel.view, Qt.Key.Key_F2)
+    editor = page.class_panel.view.findChild(QLineEdit)
     assert editor is not None and editor.text() == "cat"
     editor.selectAll()
     qtbot.keyClicks(editor, "tabby cat")
