@@ -94,36 +94,41 @@ def add_backbone_args(p: argparse.ArgumentParser, default_model: str | None) -> 
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
 
 
-def load_backbone(args, on_event, should_stop, default_model: str = "ViT-B-16", default_tag: str | None = "openai"):
-    from .core.device import resolve_device
-    from .core.model.backbone import load_backbone as _load
-
-    dev = resolve_device(args.device)
-    model = args.model or default_model
-    pretrained = args.pretrained
-    if pretrained is None and args.weights is None and args.model_config is None:
-        pretrained = default_tag
-    if args.weights is None and pretrained is None:
+def _warn_if_random(spec, on_event) -> None:
+    if spec.is_random:
         logger.warning("no pretrained weights given: the backbone is randomly initialised")
-        on_event_warning = getattr(on_event, "say", None)
-        if on_event_warning:
-            on_event_warning("warning: no weights given, using a randomly initialised backbone")
-    return _load(model, pretrained=pretrained, weights=args.weights, model_config=args.model_config,
-                         device=dev.device, on_event=on_event, should_stop=should_stop)
+        say = getattr(on_event, "say", None)
+        if say:
+            say("warning: no weights given, using a randomly initialised backbone")
+
+
+def load_backbone(args, on_event, should_stop):
+    """The backbone the ``--model/--pretrained/--weights/--model-config/--device`` flags name."""
+    from .core.device import resolve_device
+    from .core.model.cache import load_spec
+    from .core.model.spec import BackboneSpec
+
+    spec = BackboneSpec.from_cli_args(args)
+    _warn_if_random(spec, on_event)
+    return load_spec(spec, device=resolve_device(args.device).device, on_event=on_event, should_stop=should_stop)
 
 
 def make_classifier(args, on_event, stop):
     """The classifier the classify and label commands use: --adapter FILE, or --class names (zero-shot)."""
     from .core.classifier import Classifier
+    from .core.model.adapter_file import read_adapter_header
+    from .core.model.spec import BackboneSpec
 
     if args.adapter:
-        return Classifier.from_file(args.adapter, extra_classes=args.extra_class, device=args.device,
-                                    weights=args.weights, model_config=args.model_config,
-                                    on_event=on_event, should_stop=stop)
+        spec = BackboneSpec.from_cli_args(args, read_adapter_header(args.adapter))
+        return Classifier.from_adapter_file(args.adapter, spec, extra_classes=args.extra_class, device=args.device,
+                                            on_event=on_event, should_stop=stop)
     names = list(dict.fromkeys(args.classes + args.extra_class))
     if len(names) < 2:
         raise SystemExit("error: give --adapter FILE, or at least two class names with --class")
-    return Classifier(load_backbone(args, on_event, stop), None, names)
+    spec = BackboneSpec.from_cli_args(args)
+    _warn_if_random(spec, on_event)
+    return Classifier.zero_shot(spec, names, device=args.device, on_event=on_event, should_stop=stop)
 
 
 def report_backup(path: Path | None, progress, suffix: str | None = None) -> None:

@@ -111,14 +111,47 @@ def sha256_of_file(path: Path) -> str:
     return h.hexdigest()
 
 
+# How free_name numbers a taken name: "photo (1).jpg", "photo (2).jpg"... (labeling outputs and their
+# reports, as file managers do), or "adapter-2.x", "adapter-3.x"... (unique_path: adapters, backups).
+PARENS, DASH = "parens", "dash"
+
+
+def free_name(name: str, is_taken: Callable[[str], bool], *, style: str = PARENS,
+              suffix: str | None = None) -> str:
+    """``name`` when ``is_taken(name)`` is False, else the first free numbered variant of it.
+
+    ``style``: PARENS gives ``stem (1).ext``, ``stem (2).ext``...; DASH gives ``stem-2.ext``,
+    ``stem-3.ext``.... ``suffix``: the ending to keep after the number (default: the last one,
+    so ``.jpg``; give ``.rmadapter.safetensors`` to keep a double ending).
+    """
+    if style not in (PARENS, DASH):
+        raise ValueError(f"style must be {PARENS!r} or {DASH!r}, got {style!r}")
+    if not is_taken(name):
+        return name
+    if suffix is None or not name.endswith(suffix):
+        suffix = os.path.splitext(name)[1]
+    stem = name[:len(name) - len(suffix)] if suffix else name
+    n = 1 if style == PARENS else 2
+    while True:
+        candidate = f"{stem} ({n}){suffix}" if style == PARENS else f"{stem}-{n}{suffix}"
+        if not is_taken(candidate):
+            return candidate
+        n += 1
+
+
+def free_path(path: Path, *, style: str = PARENS, suffix: str | None = None) -> Path:
+    """``path``, or a numbered variant in the same folder (:func:`free_name`) when something is there.
+
+    Anything at the name counts as taken, a dangling symbolic link too: the result never replaces a file.
+    """
+    path = Path(path)
+    return path.with_name(free_name(path.name, lambda n: os.path.lexists(path.parent / n), style=style,
+                                    suffix=suffix))
+
+
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
     """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... when taken: never overwrites."""
-    candidate = Path(folder) / f"{stem}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = Path(folder) / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
+    return free_path(Path(folder) / f"{stem}{suffix}", style=DASH, suffix=suffix)
 
 
 def keep_previous(path: Path, suffix: str | None = None) -> Path | None:

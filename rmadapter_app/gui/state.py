@@ -5,50 +5,14 @@ here; pages talk to each other only through these signals, never directly.
 """
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from rmadapter_app.core.model.cache import BackboneCache
+from rmadapter_app.core.model.spec import BackboneSpec
 
-@dataclass(frozen=True)
-class BackboneSpec:
-    """Which frozen CLIP to use: an open_clip name + pretrained tag, or local files (offline)."""
-
-    model_name: str = "ViT-B-16"
-    pretrained: str | None = "openai"
-    weights: Path | None = None        # a local checkpoint for model_name
-    model_config: Path | None = None   # a local open_clip model config JSON (with weights or random)
-
-    def key(self) -> tuple:
-        return (self.model_name, self.pretrained, str(self.weights or ""), str(self.model_config or ""))
-
-    def label(self) -> str:
-        if self.model_config is not None:
-            return f"{Path(self.model_config).stem} (local config)"
-        if self.weights is not None:
-            return f"{self.model_name} ({Path(self.weights).name})"
-        return f"{self.model_name} / {self.pretrained}"
-
-    def for_adapter(self, header) -> BackboneSpec:
-        """This choice when it matches an adapter file's backbone, else the open_clip model the file names."""
-        current_name = Path(self.model_config).stem if self.model_config else self.model_name
-        if header.backbone.model_name == current_name or not header.backbone.pretrained:
-            return self
-        return BackboneSpec(model_name=header.backbone.model_name, pretrained=header.backbone.pretrained)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model_name": self.model_name, "pretrained": self.pretrained,
-                "weights": str(self.weights) if self.weights else None,
-                "model_config": str(self.model_config) if self.model_config else None}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> BackboneSpec:
-        return cls(model_name=d.get("model_name") or "ViT-B-16", pretrained=d.get("pretrained"),
-                   weights=Path(d["weights"]) if d.get("weights") else None,
-                   model_config=Path(d["model_config"]) if d.get("model_config") else None)
+__all__ = ["AppState", "BackboneSpec"]
 
 
 class AppState(QObject):
@@ -84,8 +48,7 @@ class AppState(QObject):
         self.result = None                       # core.training.TrainResult | None
         self.adapter_path: Path | None = None    # last saved/loaded adapter file
         self.jobs = None                         # gui.jobs.JobRunner, set by the main window
-        self._backbones: dict[tuple, Any] = {}
-        self._lock = threading.Lock()
+        self.backbones = BackboneCache()         # one backbone in memory at a time, shared by every job
 
     # ---------------------------------------------------------------- project
     def set_project(self, project) -> None:
@@ -128,25 +91,15 @@ class AppState(QObject):
         self.adapter_path = Path(path) if path else None
         self.adapterChanged.emit()
 
-    # ---------------------------------------------------------------- backbones (thread-safe cache)
+    # ---------------------------------------------------------------- backbones (core.model.cache)
     def cached_backbone(self, spec: BackboneSpec | None = None):
-        """The loaded backbone for ``spec`` if one is in memory, else None."""
-        with self._lock:
-            return self._backbones.get((spec or self.backbone_spec).key())
+        """The loaded backbone for ``spec`` (default: the current choice) if one is in memory, else None."""
+        return self.backbones.get(spec or self.backbone_spec)
 
-    def load_backbone(self, spec: BackboneSpec | None = None, *, on_event=None, should_stop=None,
-                      device="cpu"):
-        """Load (or reuse) a backbone. Call from a worker thread: it may download or read GBs."""
-        from rmadapter_app.core.model.backbone import load_backbone
-        spec = spec or self.backbone_spec
-        with self._lock:
-            hit = self._backbones.get(spec.key())
-        if hit is not None:
-            return hit
-        bb = load_backbone(spec.model_name, pretrained=None if (spec.weights or spec.model_config) else spec.pretrained,
-                           weights=spec.weights, model_config=spec.model_config, device=device,
-                           on_event=on_event, should_stop=should_stop)
-        with self._lock:
-            self._backbones.clear()              # one backbone in memory at a time
-            self._backbones[spec.key()] = bb
-        return bb
+    def load_backbone(self, spec: BackboneSpec | None = None, *, on_event=None, should_stop=None, device=None):
+        """Load (or reuse) a backbone. Call from a worker thread: it may download or read GBs.
+
+        ``device``: where it should be (None: where it is; a new one is built on the CPU).
+        """
+        return self.backbones.load(spec or self.backbone_spec, device=device, on_event=on_event,
+                                   should_stop=should_stop)

@@ -52,23 +52,19 @@ class ClassifierSource:
 
 
 def build_classifier(state: AppState, source: ClassifierSource, on_event, should_stop):
-    """A Classifier for ``source`` (call on a worker: may load a backbone). Returned attached."""
+    """A Classifier for ``source`` (call on a worker: may load a backbone). Returned attached.
+
+    Built by the core's entry point for each source on the app's shared backbone (left on its
+    device); an adapter file or a training result that does not fit it is refused in words.
+    """
     from rmadapter_app.core.classifier import Classifier
 
+    hooks = {"backbones": state.backbones, "device": None, "on_event": on_event, "should_stop": should_stop}
     if source.kind == "file":
-        from rmadapter_app.core.model.adapter_file import load_adapter
-        backbone = state.load_backbone(source.spec, on_event=on_event, should_stop=should_stop)
-        header, adapters = load_adapter(source.adapter_path, backbone.info)
-        template = header.train.get("template") or DEFAULT_TEMPLATE
-        return Classifier(backbone, adapters, header.class_names, header.prompts, template=template, header=header)
-    backbone = state.load_backbone(source.spec, on_event=on_event, should_stop=should_stop)
+        return Classifier.from_adapter_file(source.adapter_path, source.spec, **hooks)
     if source.kind == "result":
-        from rmadapter_app.core.model.adapter import AdapterSet
-        result, info = source.result, backbone.info
-        adapters = AdapterSet(result.adapter_config, info.vision_width, info.text_width)
-        adapters.load_state_dict(result.adapter_state, strict=False)
-        return Classifier(backbone, adapters, result.class_names, result.prompts)
-    return Classifier(backbone, None, source.class_names, source.prompts)
+        return Classifier.from_training(source.result, source.spec, **hooks)
+    return Classifier.zero_shot(source.spec, source.class_names, source.prompts, **hooks)
 
 
 @dataclass
@@ -366,8 +362,8 @@ class TryPage(QWidget):
                 self.jobs.current()))
             return False
         if source.kind == "file":
-            from rmadapter_app.core.model.adapter_file import read_adapter_header
             from rmadapter_app.core.errors import AdapterFileError
+            from rmadapter_app.core.model.adapter_file import read_adapter_header
             try:
                 header = read_adapter_header(source.adapter_path)
             except AdapterFileError as exc:

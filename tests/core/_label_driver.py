@@ -19,7 +19,8 @@ def main() -> None:
         from rmadapter_app.core.label.write import apply_plan, undo
     except ImportError:                       # 0.1
         from rmadapter_app.core.label.plan import apply_plan, undo
-    from rmadapter_app.core.label.plan import LabelResult, plan_labeling
+    from rmadapter_app.core.label.plan import plan_labeling
+    from rmadapter_app.core.prediction import Prediction
 
     delay = float(spec.get("delay", 0.0))
 
@@ -33,7 +34,7 @@ def main() -> None:
         print("result " + json.dumps({"restored": result.restored, "removed": result.removed,
                                       "left": len(result.left)}), flush=True)
         return
-    results = [LabelResult(Path(p), label, 0.9, [(label, 0.9)]) for p, label in spec["results"]]
+    results = [Prediction(Path(p), label, 0.9, [(label, 0.9)]) for p, label in spec["results"]]
     plan = plan_labeling(results, threshold=0.0, out_dir=Path(spec["out"]), mode=spec["op"],
                          source_roots=[Path(r) for r in spec["roots"]], keep_structure=spec.get("keep", False))
     journal = apply_plan(plan, on_event=on_event)

@@ -40,7 +40,7 @@ def test_roundtrip_gives_identical_logits(tmp_path, tiny_backbone, trained, imag
     direct.load_state_dict(trained.adapter_state, strict=False)
     with Classifier(tiny_backbone, direct, trained.class_names, trained.prompts) as clf:
         before = [p.top for p in clf.classify_paths(files)]
-    with Classifier.from_file(path, backbone=tiny_backbone) as clf:
+    with Classifier.from_adapter_file(path, backbone=tiny_backbone) as clf:
         after = [p.top for p in clf.classify_paths(files)]
     assert before == after
 
@@ -136,7 +136,7 @@ def test_save_is_atomic_on_failure(tmp_path, tiny_backbone, trained, monkeypatch
 
 def test_extra_classes_by_name_at_classification_time(tmp_path, tiny_backbone, trained, image_tree):
     path = _save(tmp_path / "a.rmadapter.safetensors", trained, tiny_backbone)
-    with Classifier.from_file(path, backbone=tiny_backbone, extra_classes=["purple", "Red"]) as clf:
+    with Classifier.from_adapter_file(path, backbone=tiny_backbone, extra_classes=["purple", "Red"]) as clf:
         assert clf.class_names == trained.class_names + ["purple"]  # "Red" duplicates "red"
         preds = clf.classify_paths(sorted(image_tree.glob("*/*.png"))[:3], top_k=4)
     assert all(len(p.top) == 4 and abs(sum(v for _, v in p.top) - 1) < 1e-4 for p in preds)

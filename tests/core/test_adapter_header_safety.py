@@ -151,7 +151,7 @@ def test_a_template_with_two_fields_is_refused_before_an_extra_class_uses_it(goo
         bad = _rewrite(good, tmp_path / "t.safetensors", train={**meta["train"], "template": template})
         _refused(bad, match="template")
         with pytest.raises(AdapterFileError, match="template"):
-            Classifier.from_file(bad, backbone=tiny_backbone, extra_classes=["purple"])
+            Classifier.from_adapter_file(bad, backbone=tiny_backbone, extra_classes=["purple"])
     ok = _rewrite(good, tmp_path / "ok.safetensors", train={**meta["train"], "template": "{0}, a kind of {{thing}}"})
     assert read_adapter_header(ok).train["template"] == "{0}, a kind of {{thing}}"
 

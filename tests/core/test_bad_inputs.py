@@ -172,10 +172,11 @@ def test_label_output_folder_that_cannot_be_created_is_a_plain_error(tmp_path):
 
     from rmadapter_app.core.errors import RMAdapterError
     from rmadapter_app.core.label.write import apply_plan
-    from rmadapter_app.core.label.plan import LabelResult, plan_labeling
+    from rmadapter_app.core.label.plan import plan_labeling
+    from rmadapter_app.core.prediction import Prediction
 
     src = write_color_tree(tmp_path / "src", per_class=1)
-    results = [LabelResult(p, "red", 0.9, [("red", 0.9)]) for p in sorted(src.rglob("*.png"))]
+    results = [Prediction(p, "red", 0.9, [("red", 0.9)]) for p in sorted(src.rglob("*.png"))]
     blocker = tmp_path / "file"
     blocker.write_text("a file where the output folder should go")
     plan = plan_labeling(results, threshold=0.0, out_dir=blocker / "out", mode="copy", source_roots=[src])

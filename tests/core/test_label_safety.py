@@ -15,11 +15,12 @@ from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.fileio import csv_cell_value
 from rmadapter_app.core.label.journal import JournalWriter, read_journal
 from rmadapter_app.core.label.write import apply_plan, undo
-from rmadapter_app.core.label.plan import LabelResult, plan_labeling
+from rmadapter_app.core.label.plan import plan_labeling
+from rmadapter_app.core.prediction import Prediction
 
 
 def _results(pairs):
-    return [LabelResult(Path(p), label, conf, [(label, conf)]) for p, label, conf in pairs]
+    return [Prediction(Path(p), label, conf, [(label, conf)]) for p, label, conf in pairs]
 
 
 def _tree(root: Path, n: int = 4) -> list[Path]:
@@ -205,7 +206,7 @@ def test_copy_never_writes_through_a_symlinked_class_folder(tmp_path, outside):
 def test_a_file_edited_between_labeling_and_the_move_is_undone(tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     files = _tree(src, 2)
-    stale = [LabelResult(f, "cat", 0.9, [("cat", 0.9)], sha256=_sha(f)) for f in files]
+    stale = [Prediction(f, "cat", 0.9, [("cat", 0.9)], sha256=_sha(f)) for f in files]
     files[0].write_bytes(b"edited after labeling, before the move")
     journal = apply_plan(plan_labeling(stale, threshold=0, out_dir=out, mode="move", source_roots=[src]))
     result = undo(journal.path)

@@ -19,8 +19,9 @@ from rmadapter_app.core.label.engine import rescore, run_labeling
 from rmadapter_app.core.label.journal import read_journal
 from rmadapter_app.core.label.reports import write_csv, write_json
 from rmadapter_app.core.label.write import apply_plan, last_journal, undo
-from rmadapter_app.core.label.plan import (UNCERTAIN, LabelResult, bucket_counts, confidence_histogram, folder_name,
-                                         plan_labeling)
+from rmadapter_app.core.label.plan import (UNCERTAIN, bucket_counts, confidence_histogram, plan_labeling,
+                                           portable_folder_name)
+from rmadapter_app.core.prediction import Prediction
 
 CLASSES = ["red", "green", "blue"]
 
@@ -69,9 +70,9 @@ def _png_with_size(path: Path, width: int, height: int) -> Path:
     return path
 
 
-def _results(specs) -> list[LabelResult]:
-    """LabelResults from (path, label, confidence) triples."""
-    return [LabelResult(Path(p), lab, conf, [(lab, conf)] if lab else [], None if lab else "broken") for p, lab, conf in specs]
+def _results(specs) -> list[Prediction]:
+    """Labeling records from (path, label, confidence) triples."""
+    return [Prediction(Path(p), lab, conf, [(lab, conf)] if lab else [], None if lab else "broken") for p, lab, conf in specs]
 
 
 # ---------------------------------------------------------------------- labeling runs
@@ -164,7 +165,7 @@ def test_rescore_new_and_renamed_classes_without_the_image_encoder(clf, image_tr
     check = run_labeling(clf, [image_tree], cache=EmbeddingCache.for_classifier(clf, root=tmp_path / "check"))
     np.testing.assert_allclose(renamed.probs, check.probs, atol=1e-5)
     # a different adapter's embeddings would be wrong: refused
-    clf.zero_shot = False
+    clf.is_zero_shot = False
     with pytest.raises(ValueError, match="another backbone or adapter"):
         rescore(run, clf)
 
@@ -172,15 +173,15 @@ def test_rescore_new_and_renamed_classes_without_the_image_encoder(clf, image_tr
 def test_cache_is_keyed_by_content_backbone_and_adapter(tiny_backbone, image_tree, tmp_path):
     a = _adapter_file(tiny_backbone, tmp_path / "a.rmadapter.safetensors", seed=1)
     b = _adapter_file(tiny_backbone, tmp_path / "b.rmadapter.safetensors", seed=2)
-    with Classifier.from_file(a, backbone=tiny_backbone) as ca:
+    with Classifier.from_adapter_file(a, backbone=tiny_backbone) as ca:
         assert adapter_identity(ca) != ZERO_SHOT
         first = run_labeling(ca, [image_tree / "red"])
         assert first.encoded == 8
-    with Classifier.from_file(b, backbone=tiny_backbone) as cb:
+    with Classifier.from_adapter_file(b, backbone=tiny_backbone) as cb:
         other = run_labeling(cb, [image_tree / "red"])
         assert other.encoded == 8 and first.identity != other.identity
         assert not np.allclose(first.probs, other.probs)
-    with Classifier.from_file(a, backbone=tiny_backbone) as ca:
+    with Classifier.from_adapter_file(a, backbone=tiny_backbone) as ca:
         again = run_labeling(ca, [image_tree / "red"])
         assert again.encoded == 0 and again.from_cache == 8
         np.testing.assert_allclose(again.probs, first.probs, atol=1e-6)
@@ -190,7 +191,7 @@ def test_cache_is_keyed_by_content_backbone_and_adapter(tiny_backbone, image_tre
     (copy / "renamed.png").write_bytes((image_tree / "red" / "red_0.png").read_bytes())
     from PIL import Image
     Image.new("RGB", (40, 40), (1, 2, 3)).save(copy / "new.png")
-    with Classifier.from_file(a, backbone=tiny_backbone) as ca:
+    with Classifier.from_adapter_file(a, backbone=tiny_backbone) as ca:
         mixed = run_labeling(ca, [copy])
         assert mixed.from_cache == 1 and mixed.encoded == 1
 
@@ -232,7 +233,7 @@ def test_threshold_bucket_counts_and_histogram(tmp_path):
     edges, counts = confidence_histogram([r.confidence for r in res if not r.error], bins=10)
     assert len(edges) == 11 and counts.sum() == 3 and counts[9] == 1 and counts[4] == 1 and counts[5] == 1
     assert bucket_counts(["a", UNCERTAIN, None], ["a", "b"]) == {"a": 1, "b": 0, UNCERTAIN: 1}
-    assert folder_name('a/b:c?') == "a_b_c_" and folder_name("..") == "_"
+    assert portable_folder_name('a/b:c?') == "a_b_c_" and portable_folder_name("..") == "_"
     with pytest.raises(ValueError, match="threshold"):
         plan_labeling(res, threshold=1.5, out_dir=None, mode="none")
 
@@ -378,11 +379,11 @@ def test_random_backbone_identity_ignores_attached_adapters(tiny_backbone, tmp_p
     from rmadapter_app.core.label.embedding_cache import backbone_identity
 
     bare = backbone_identity(tiny_backbone)
-    del tiny_backbone._rmadapter_identity                       # computed again below, with adapters on
-    with Classifier.from_file(_adapter_file(tiny_backbone, tmp_path / "a.rmadapter.safetensors", 1),
+    tiny_backbone.forget_identity()                             # computed again below, with adapters on
+    with Classifier.from_adapter_file(_adapter_file(tiny_backbone, tmp_path / "a.rmadapter.safetensors", 1),
                               backbone=tiny_backbone):
         assert backbone_identity(tiny_backbone) == bare
     with torch.no_grad():
         tiny_backbone.visual.proj.add_(0.01)
-    del tiny_backbone._rmadapter_identity
+    tiny_backbone.forget_identity()
     assert backbone_identity(tiny_backbone) != bare            # other weights, other cache

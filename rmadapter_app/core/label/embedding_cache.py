@@ -15,8 +15,8 @@ Layout under ``paths.cache_dir()/embeddings/<namespace>/``::
 Damage is found once per chunk when the cache is opened (lookups cost nothing extra): a bad
 meta.json starts the namespace afresh; a chunk with missing, cut-short, reshaped or non-.npy files,
 or a checksum that differs (NaN written over it, rows shuffled), is deleted and its images are
-encoded again; :meth:`EmbeddingCache.take_warnings` says so. Nothing is unpickled; no number read
-from a file sizes an allocation unchecked. Chunks are memory-mapped, so memory stays bounded.
+encoded again; :meth:`EmbeddingCache.take_warnings` says so. The chunk file format and its safe
+reader are :mod:`cache_chunks`. Chunks are memory-mapped, so memory stays bounded.
 """
 from __future__ import annotations
 
@@ -25,92 +25,43 @@ import json
 import logging
 import os
 import shutil
-import stat
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import torch
 
 from rmadapter_app.core import paths
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.fileio import atomic_write, atomic_write_json
+from rmadapter_app.core.label import cache_chunks as chunks
+from rmadapter_app.core.model.backbone import tensors_sha256
 
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2               # 2: a checksum per chunk (version-1 caches are started afresh)
 ZERO_SHOT = "zero-shot"
-MAX_DIM = 1 << 16                # no CLIP embedding is wider
-_HASH_BYTES = 32
-_MAX_JSON_BYTES = 1 << 16        # meta.json and chunk sidecars are a few hundred bytes
 _ORPHAN_SECONDS = 3600.0         # chunk files without a sidecar this old were left by a crash
-_F32, _U8 = np.dtype("<f4"), np.dtype("|u1")
-_VERIFIED: set[tuple] = set()   # chunk files (path, size, mtime, inode) verified by this process: a
-#                                 cache opened again (each rescore) does not hash its embeddings again
 
 
 # ---------------------------------------------------------------------- identities
-def _tensors_sha256(tensors: dict[str, Any]) -> str:
-    h = hashlib.sha256()
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu().contiguous()
-        h.update(name.encode())
-        h.update(str(tuple(t.shape)).encode())
-        h.update(str(t.dtype).encode())
-        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()
-
-
-def _frozen_visual_state(visual) -> dict[str, Any]:
-    """The image tower's own tensors, with any attached adapters left out (same keys as unadapted)."""
-    from rmadapter_app.core.model.inject import AdaptedBlock
-
-    wrapped = {f"transformer.resblocks.{i}." for i, blk in enumerate(visual.transformer.resblocks)
-               if isinstance(blk, AdaptedBlock)}
-    out = {}
-    for name, tensor in visual.state_dict().items():
-        prefix = next((w for w in wrapped if name.startswith(w)), None)
-        if prefix is not None:
-            rest = name[len(prefix):]
-            if not rest.startswith("block."):
-                continue                         # the adapter's own tensors
-            name = prefix + rest[len("block."):]
-        out[name] = tensor
-    return out
-
-
 def backbone_identity(backbone) -> str:
     """Name + image size + weights hash; for random weights, a hash of the image tower's tensors."""
-    cached = getattr(backbone, "_rmadapter_identity", None)
-    if cached:
-        return cached
-    info = backbone.info
-    if info.weights_sha256:
-        ident = f"{info.model_name}|{info.image_size}|{info.embed_dim}|{info.weights_sha256}"
-    else:
-        weights = _tensors_sha256(_frozen_visual_state(backbone.visual))
-        ident = f"{info.model_name}|{info.image_size}|{info.embed_dim}|random:{weights}"
-    try:
-        backbone._rmadapter_identity = ident
-    except AttributeError:  # a frozen stand-in: just recompute next time
-        pass
-    return ident
+    return backbone.identity()
 
 
 def adapter_identity(classifier) -> str:
     """``zero-shot``, or a hash of the adapter's inference tensors and its config."""
-    if getattr(classifier, "zero_shot", False):
+    if classifier.is_zero_shot:
         return ZERO_SHOT
     adapters = classifier.handle.adapters
     cfg = json.dumps(adapters.cfg.to_dict(), sort_keys=True, default=str)
-    return "adapter:" + hashlib.sha256((cfg + _tensors_sha256(adapters.inference_state_dict())).encode()).hexdigest()
+    return "adapter:" + hashlib.sha256((cfg + tensors_sha256(adapters.inference_state_dict())).encode()).hexdigest()
 
 
 def classifier_identity(classifier) -> tuple[str, str]:
-    """(backbone identity, adapter identity) of a :class:`~.inference.Classifier`."""
+    """(backbone identity, adapter identity) of a :class:`~rmadapter_app.core.classifier.Classifier`."""
     return backbone_identity(classifier.backbone), adapter_identity(classifier)
 
 
@@ -119,45 +70,6 @@ def cache_root() -> Path:
     path = paths.cache_dir() / "embeddings"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-# ---------------------------------------------------------------------- reading files safely
-def _regular_file(path: Path) -> os.stat_result:
-    """Stat of a plain file (not a link, FIFO or device: opening one could block or read elsewhere)."""
-    st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError("not a regular file")
-    return st
-
-
-def _read_small_json(path: Path) -> Any:
-    if _regular_file(path).st_size > _MAX_JSON_BYTES:
-        raise ValueError("far too large")
-    return json.loads(path.read_bytes().decode("utf-8"))
-
-
-def _int_in(value: Any, high: int) -> int | None:
-    return value if type(value) is int and 0 < value <= high else None
-
-
-def _npy_offset(fh, dtype: np.dtype, shape: tuple[int, int]) -> int:
-    """Where the data starts in an open .npy file holding exactly ``shape`` of ``dtype``.
-
-    Reads the header only (no pickle, no allocation from its numbers). Raises ValueError otherwise.
-    """
-    version = np.lib.format.read_magic(fh)
-    if version == (1, 0):
-        got_shape, fortran, got_dtype = np.lib.format.read_array_header_1_0(fh)
-    elif version == (2, 0):
-        got_shape, fortran, got_dtype = np.lib.format.read_array_header_2_0(fh)
-    else:
-        raise ValueError(f".npy version {version} is not one this app writes")
-    if got_dtype != dtype or fortran or tuple(got_shape) != shape:
-        raise ValueError(f"holds {got_dtype} {tuple(got_shape)}, expected {dtype} {shape}")
-    offset = fh.tell()
-    if os.fstat(fh.fileno()).st_size != offset + shape[0] * shape[1] * dtype.itemsize:
-        raise ValueError("its size does not match its header (cut short or padded)")
-    return offset
 
 
 # ---------------------------------------------------------------------- the cache
@@ -201,20 +113,9 @@ class EmbeddingCache:
         logger.warning("embedding cache %s: %s %s; dropped, it is rebuilt", self.folder, what, why)
         self._damage.append(f"{what} {why}")
 
-    def _stems(self) -> tuple[list[str], list[str]]:
-        """Chunk stems with a sidecar (complete), and stems with data files only."""
-        complete, partial = set(), set()
-        for entry in os.scandir(self.folder):
-            name = entry.name
-            if name.startswith("chunk-") and name.endswith(".json"):
-                complete.add(name[:-len(".json")])
-            elif name.startswith("chunk-") and name.endswith((".emb.npy", ".keys.npy")):
-                partial.add(name.rsplit(".", 2)[0])
-        return sorted(complete), sorted(partial - complete)
-
     def _open(self) -> None:
         meta_path = self.folder / "meta.json"
-        complete, partial = self._stems()
+        complete, partial = chunks.chunk_stems(self.folder)
         if not os.path.lexists(meta_path):
             if complete:
                 self._damaged("meta.json", "is missing")
@@ -226,10 +127,10 @@ class EmbeddingCache:
             return
         for stem in complete:
             try:
-                keys, emb = self._read_chunk(stem)
+                keys, emb = chunks.read_chunk(self.folder, stem, self.dim)
             except Exception as exc:  # any damage at all: the chunk goes, its images are encoded again
                 self._damaged(stem, f"is damaged ({str(exc)[:120] or type(exc).__name__})")
-                self._delete(stem)
+                chunks.delete_chunk(self.folder, stem)
                 continue
             number = len(self._chunks)
             self._chunks.append(self.folder / f"{stem}.emb.npy")
@@ -240,14 +141,14 @@ class EmbeddingCache:
             try:
                 if all(time.time() - p.stat().st_mtime > _ORPHAN_SECONDS for p in self.folder.glob(f"{stem}.*")):
                     logger.info("embedding cache %s: removing %s, left incomplete by a crash", self.folder, stem)
-                    self._delete(stem)
+                    chunks.delete_chunk(self.folder, stem)
             except OSError:
                 continue
 
     def _read_meta(self, meta_path: Path) -> int | None:
         """The embedding width from meta.json, or None (after saying why) when it does not fit."""
         try:
-            meta = _read_small_json(meta_path)
+            meta = chunks.read_small_json(meta_path)
         except Exception as exc:
             self._damaged("meta.json", f"cannot be read ({type(exc).__name__})")
             return None
@@ -258,46 +159,12 @@ class EmbeddingCache:
         if type(version) is int and version != FORMAT_VERSION:
             logger.info("embedding cache %s has format %s; starting it afresh", self.folder, version)
             return None
-        dim = _int_in(meta.get("dim"), MAX_DIM)
+        dim = chunks.int_in(meta.get("dim"), chunks.MAX_DIM)
         if (version != FORMAT_VERSION or meta.get("backbone") != self.identity[0]
                 or meta.get("adapter") != self.identity[1] or meta.get("dtype") != "float32" or dim is None):
             self._damaged("meta.json", "does not match this backbone and adapter or is incomplete")
             return None
         return dim
-
-    def _read_chunk(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
-        """(keys [n, 32], memory-mapped embeddings [n, E]) of a chunk whose checksum matches; raises otherwise."""
-        info = _read_small_json(self.folder / f"{stem}.json")
-        info = info if isinstance(info, dict) else {}
-        rows, dim, digest = _int_in(info.get("rows"), 1 << 40), _int_in(info.get("dim"), MAX_DIM), info.get("sha256")
-        if rows is None or dim is None or not isinstance(digest, str):
-            raise ValueError("its record is incomplete")
-        if dim != self.dim:
-            raise ValueError(f"its width is {dim}, the cache's is {self.dim}")
-        keys_path, emb_path = self.folder / f"{stem}.keys.npy", self.folder / f"{stem}.emb.npy"
-        stamp = (str(emb_path), digest) + tuple((st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
-                                                for st in (_regular_file(keys_path), _regular_file(emb_path)))
-        with open(keys_path, "rb") as fh:
-            _npy_offset(fh, _U8, (rows, _HASH_BYTES))
-            raw = fh.read(rows * _HASH_BYTES)          # the size was checked against the file's
-        with open(emb_path, "rb") as fh:
-            offset = _npy_offset(fh, _F32, (rows, dim))
-            if stamp not in _VERIFIED:
-                h = hashlib.sha256(raw)
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-                if h.hexdigest() != digest:
-                    raise ValueError("its checksum does not match (changed after it was written)")
-                _VERIFIED.add(stamp)
-        keys = np.frombuffer(raw, dtype=np.uint8).reshape(rows, _HASH_BYTES)
-        return keys, np.memmap(emb_path, dtype=_F32, mode="r", offset=offset, shape=(rows, dim))
-
-    def _delete(self, stem: str) -> None:
-        for suffix in (".json", ".keys.npy", ".emb.npy"):      # the sidecar first: never a half-valid chunk
-            try:
-                (self.folder / f"{stem}{suffix}").unlink(missing_ok=True)
-            except OSError as exc:
-                logger.warning("could not remove %s%s from the embedding cache: %s", stem, suffix, exc)
 
     def take_warnings(self) -> list[str]:
         """Sentences about damage dropped (and writes that failed) since the last call; [] when none."""
@@ -364,7 +231,7 @@ class EmbeddingCache:
             ValueError: ``embeddings`` is not [len(keys), E], or E differs from the rows already held.
         """
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        if embeddings.ndim != 2 or embeddings.shape[0] != len(keys) or not 0 < embeddings.shape[1] <= MAX_DIM:
+        if embeddings.ndim != 2 or embeddings.shape[0] != len(keys) or not 0 < embeddings.shape[1] <= chunks.MAX_DIM:
             raise ValueError("embeddings must be [len(keys), E]")
         with self._lock:
             width = int(embeddings.shape[1])
@@ -406,24 +273,11 @@ class EmbeddingCache:
                 self._buf_keys, self._buf_rows, self._buf_pos = [], [], {}
             if not self._buf_keys:
                 return
-            keys = np.frombuffer(b"".join(self._buf_keys), dtype=np.uint8).reshape(-1, _HASH_BYTES)
-            emb = np.ascontiguousarray(np.stack(self._buf_rows), dtype=_F32)
-            digest = hashlib.sha256(keys.tobytes())
-            digest.update(emb.tobytes())
-            stem = f"chunk-{time.time_ns():016x}-{os.getpid()}"
+            stem, keys, emb, record = chunks.new_chunk(self._buf_keys, self._buf_rows)
             emb_file = self.folder / f"{stem}.emb.npy"
-
-            def _saver(arr):
-                def write(tmp: Path) -> None:
-                    with open(tmp, "wb") as fh:
-                        np.save(fh, arr, allow_pickle=False)
-                return write
-
-            if not self._write(lambda: (atomic_write(emb_file, _saver(emb)),
-                                        atomic_write(self.folder / f"{stem}.keys.npy", _saver(keys)),
-                                        atomic_write_json(self.folder / f"{stem}.json", {
-                                            "rows": len(keys), "dim": int(emb.shape[1]),
-                                            "sha256": digest.hexdigest()}))):
+            if not self._write(lambda: (atomic_write(emb_file, chunks.npy_writer(emb)),
+                                        atomic_write(self.folder / f"{stem}.keys.npy", chunks.npy_writer(keys)),
+                                        atomic_write_json(self.folder / f"{stem}.json", record))):
                 return
             number = len(self._chunks)
             self._chunks.append(emb_file)

@@ -1,7 +1,8 @@
 """Labeling a folder: list images, decode on a prefetch thread, embed in batches, cache, score.
 
-:func:`run_labeling` overlaps image reading, hashing, decoding and preprocessing (a producer
-thread with a small decode pool) with the model (this thread), stores every adapted embedding
+:func:`run_labeling` runs the shared batch loop (:func:`~rmadapter_app.core.batches.predict_in_batches`:
+reading, hashing, decoding and preprocessing on a producer thread with a small decode pool,
+the model on this thread), stores every adapted embedding
 in an :class:`~.embedding_cache.EmbeddingCache` keyed by the image's content hash, and returns
 a :class:`LabelRun`: per-image probabilities over the classes, or the reason a file could not
 be read. Images already in the cache skip decoding and the encoder, so an interrupted run
@@ -12,24 +13,22 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from rmadapter_app.core.batches import ImageItem, predict_in_batches, prepare
 from rmadapter_app.core.errors import ImageLoadError, RMAdapterError
-from rmadapter_app.core.events import EventHook, LabelProgressEvent, StatusEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.events import EventHook, LabelProgressEvent, StatusEvent, StopHook, no_event
 from rmadapter_app.core.fileio import sha256_of_file
-from rmadapter_app.core.images import check_image_file, iter_image_files, load_rgb
+from rmadapter_app.core.images import check_image_file, iter_image_files
 from rmadapter_app.core.label.embedding_cache import EmbeddingCache, classifier_identity
-from rmadapter_app.core.label.plan import LabelResult
+from rmadapter_app.core.prediction import Prediction
 
 logger = logging.getLogger(__name__)
 
@@ -87,59 +86,38 @@ class LabelRun:
             conf[ok] = p.max(axis=1)
         return idx, conf
 
-    def results(self, top_k: int = 3) -> list[LabelResult]:
-        """The finished rows as :class:`~.labeling.LabelResult` (rows a stop never reached are left out)."""
+    def results(self, top_k: int = 3) -> list[Prediction]:
+        """The finished rows as records with their content hash (rows a stop never reached are left out)."""
         k = max(1, min(int(top_k), len(self.class_names)))
         out = []
         for i in range(len(self)):
             if not self.done[i]:
                 continue
             if self.errors[i] or np.isnan(self.probs[i]).any():
-                out.append(LabelResult(self.paths[i], None, 0.0, [], self.errors[i] or "not scored", self.keys[i]))
+                out.append(Prediction(self.paths[i], None, 0.0, [], self.errors[i] or "not scored", self.keys[i]))
                 continue
             p = self.probs[i]
             order = np.argsort(-p, kind="stable")[:k]
             top = [(self.class_names[j], float(p[j])) for j in order]
-            out.append(LabelResult(self.paths[i], top[0][0], top[0][1], top, None, self.keys[i]))
+            out.append(Prediction(self.paths[i], top[0][0], top[0][1], top, None, self.keys[i]))
         return out
 
 
-@dataclass
-class _Item:
-    index: int
-    key: str | None = None
-    error: str | None = None
-    cached: bool = False
-    tensor: torch.Tensor | None = None
-
-
-def _load_one(index: int, path: Path, cache: EmbeddingCache, preprocess) -> _Item:
-    """Read, hash and (unless cached) decode + preprocess one file; errors become reasons."""
-    item = _Item(index)
+def _hash_or_prepare(item: ImageItem, cache: EmbeddingCache, preprocess) -> ImageItem:
+    """Read and hash one file; unless its embedding is cached, decode + preprocess it. Errors become reasons."""
     try:
-        check_image_file(path)                   # refuses a 10 GB "photo" before reading it
-        item.key = sha256_of_file(path)          # streamed: a large file never sits in memory whole
+        check_image_file(item.path)                   # refuses a 10 GB "photo" before reading it
+        item.key = sha256_of_file(item.path)          # streamed: a large file never sits in memory whole
     except ImageLoadError as exc:
         item.error = str(exc)
         return item
     except OSError as exc:
-        item.error = f"{path.name}: cannot be read ({exc.strerror or exc})"
+        item.error = f"{item.path.name}: cannot be read ({exc.strerror or exc})"
         return item
     if cache.contains(item.key):
         item.cached = True
         return item
-    _prepare(item, path, preprocess)
-    return item
-
-
-def _prepare(item: _Item, path: Path, preprocess) -> None:
-    """Decode + preprocess one file into ``item.tensor``, or set ``item.error``."""
-    try:
-        item.tensor = preprocess(load_rgb(path))
-    except ImageLoadError as exc:
-        item.error = str(exc)
-    except Exception as exc:  # a preprocessing failure on one odd image must not end the run
-        item.error = f"{path.name}: could not be prepared ({type(exc).__name__}: {exc})"
+    return prepare(item, preprocess)
 
 
 def _report_cache(cache: EmbeddingCache, run: LabelRun, on_event: EventHook) -> None:
@@ -148,28 +126,6 @@ def _report_cache(cache: EmbeddingCache, run: LabelRun, on_event: EventHook) -> 
         logger.warning("%s", text)
         run.warnings.append(text)
         on_event(StatusEvent(text, "warning"))
-
-
-def _producer(todo: list[int], paths: list[Path], cache: EmbeddingCache, preprocess, batch_size: int,
-              workers: int, out: queue.Queue, stop: threading.Event) -> None:
-    """Fill ``out`` with lists of loaded items, one list per batch, then None."""
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="label-decode") as pool:
-            for start in range(0, len(todo), batch_size):
-                if stop.is_set():
-                    break
-                chunk = todo[start:start + batch_size]
-                items = list(pool.map(lambda i: _load_one(i, paths[i], cache, preprocess), chunk))
-                while not stop.is_set():
-                    try:
-                        out.put(items, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-    except BaseException as exc:  # handed to the model thread, which raises it
-        out.put(exc)
-        return
-    out.put(None)
 
 
 def _list_sources(sources: Sequence[Path | str], recursive: bool) -> tuple[list[Path], list[str | None]]:
@@ -190,11 +146,6 @@ def _list_sources(sources: Sequence[Path | str], recursive: bool) -> tuple[list[
     return paths, errors
 
 
-def _scores(classifier, emb: np.ndarray) -> np.ndarray:
-    with torch.no_grad():
-        return classifier.probabilities(torch.from_numpy(np.ascontiguousarray(emb))).cpu().numpy()
-
-
 class _Speed:
     """Images per second over the last few batches (the first batch, with warm-up, soon drops out)."""
 
@@ -211,20 +162,6 @@ class _Speed:
         return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
 
 
-_STOPPED = object()
-
-
-def _next_batch(q: queue.Queue, should_stop: StopHook):
-    """The next batch from the prefetch queue, or _STOPPED as soon as a stop is asked for."""
-    while True:
-        if should_stop():
-            return _STOPPED
-        try:
-            return q.get(timeout=0.05)
-        except queue.Empty:
-            continue
-
-
 def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool = True, batch_size: int = 32,
                  cache: EmbeddingCache | None = None, on_event: EventHook | None = None,
                  should_stop: StopHook | None = None, workers: int | None = None,
@@ -238,8 +175,6 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
         RMAdapterError: the sources hold no image files at all.
     """
     on_event = on_event or no_event
-    should_stop = should_stop or never_stop
-    batch_size = max(1, int(batch_size))
     t_start = time.perf_counter()
     cache = cache if cache is not None else EmbeddingCache.for_classifier(classifier)
     identity = classifier_identity(classifier)
@@ -258,76 +193,39 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
         if e is not None:
             run.done[i] = True
     _report_cache(cache, run, on_event)
-    todo = [i for i in range(n) if errors[i] is None]
-    workers = workers or max(1, min(4, (os.cpu_count() or 2) - 1))
+    todo = [ImageItem(i, paths[i]) for i in range(n) if errors[i] is None]
     on_event(StatusEvent(f"Labeling {len(todo)} images ({sum(e is not None for e in errors)} skipped while listing)"))
-
-    q: queue.Queue = queue.Queue(maxsize=max(1, prefetch_batches))
-    stop = threading.Event()
-    thread = threading.Thread(target=_producer, name="label-prefetch", daemon=True,
-                              args=(todo, paths, cache, classifier.backbone.preprocess, batch_size,
-                                    workers, q, stop))
     speed = _Speed()
-    done_count = run.n_done
-    t_encode = 0.0
-    thread.start()
-    speed.add(time.perf_counter(), done_count)
+    speed.add(time.perf_counter(), run.n_done)
+    preprocess = classifier.backbone.preprocess
+
+    def record(items: list[ImageItem]) -> None:
+        """One batch scored: its rows of the run, then a progress event with speed and time left."""
+        for it in items:
+            run.keys[it.index] = it.key
+            if it.error:
+                run.errors[it.index] = it.error
+            if it.probs is not None:
+                run.probs[it.index] = it.probs
+            run.from_cache += it.from_cache
+            run.done[it.index] = True
+        done = run.n_done
+        speed.add(time.perf_counter(), done)
+        rate = speed.rate()
+        on_event(LabelProgressEvent(PHASE, done, n, images_per_s=rate, eta_s=((n - done) / rate) if rate > 0 else None,
+                                    errors=run.n_errors, cached=run.from_cache))
+
     try:
-        while True:
-            got = _next_batch(q, should_stop)
-            if got is _STOPPED:
-                run.stopped = True
-                break
-            if got is None:
-                break
-            if isinstance(got, BaseException):
-                raise got
-            items: list[_Item] = got
-            cached = [it for it in items if it.cached]
-            if cached:
-                emb, found = cache.get_many([it.key for it in cached])
-                hit = [it.index for it, f in zip(cached, found) if f]
-                if hit:
-                    run.probs[hit] = _scores(classifier, emb[found])
-                run.from_cache += len(hit)
-                for it, f in zip(cached, found):
-                    if not f:     # gone from the cache since it was listed: encode it after all
-                        it.cached = False
-                        _prepare(it, paths[it.index], classifier.backbone.preprocess)
-            fresh = [it for it in items if it.tensor is not None]
-            for it in items:
-                run.keys[it.index] = it.key
-                if it.error:
-                    run.errors[it.index] = it.error
-            if fresh:
-                t0 = time.perf_counter()
-                emb = classifier.embed(torch.stack([it.tensor for it in fresh])).cpu().numpy()
-                t_encode += time.perf_counter() - t0
-                cache.put([it.key for it in fresh], emb)
-                run.probs[[it.index for it in fresh]] = _scores(classifier, emb)
-                run.encoded += len(fresh)
-            for it in items:
-                run.done[it.index] = True
-            done_count += len(items)
-            now = time.perf_counter()
-            speed.add(now, done_count)
-            rate = speed.rate()
-            remaining = n - done_count
-            on_event(LabelProgressEvent(PHASE, done_count, n, images_per_s=rate,
-                                        eta_s=(remaining / rate) if rate > 0 else None,
-                                        errors=run.n_errors, cached=run.from_cache))
+        stats = predict_in_batches(classifier, todo, batch_size=batch_size,
+                                   load=lambda it: _hash_or_prepare(it, cache, preprocess),
+                                   lookup=cache.get_many, store=cache.put, on_batch=record,
+                                   should_stop=should_stop, workers=workers, prefetch_batches=prefetch_batches)
     finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                q.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        thread.join()
         cache.flush()
         _report_cache(cache, run, on_event)
+    run.stopped, run.encoded = stats.stopped, stats.encoded
     run.seconds = time.perf_counter() - t_start
-    run.stats = {"encode_seconds": t_encode, "images_per_s": (run.n_done / run.seconds) if run.seconds else 0.0}
+    run.stats = {"encode_seconds": stats.encode_seconds, "images_per_s": (run.n_done / run.seconds) if run.seconds else 0.0}
     return run
 
 

@@ -4,8 +4,10 @@
 bucket when its top confidence is below the threshold (a label corrected by the user wins).
 Name clashes never overwrite: the plan renames (``name (1).jpg``) or skips, and says which.
 A move never takes a file reached through a symbolic link (it lives outside the chosen folders).
-Carrying the plan out, crash-safe and undoable, is :mod:`label_write`; reports are
-:mod:`label_reports`.
+Carrying the plan out, crash-safe and undoable, is :mod:`write`; reports are :mod:`reports`.
+
+The record of one image (:class:`~rmadapter_app.core.prediction.Prediction`) is kept whole in its
+:class:`PlanEntry`, which adds only where the image goes; the reports are written from the entries.
 """
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from rmadapter_app.core.fileio import PARENS, free_name
 from rmadapter_app.core.prediction import Prediction
 from rmadapter_app.core.safepath import is_link_free_below
 
@@ -27,20 +29,14 @@ _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 @dataclass(frozen=True)
-class LabelResult(Prediction):
-    """One image's labeling outcome (``label`` None and ``error`` set when it could not be read),
-    plus the content hash of the file that was labeled."""
-
-    sha256: str | None = None
-
-
-@dataclass(frozen=True)
 class PlanEntry:
-    """What happens to one image. ``action``: copy | move | none | skip | error."""
+    """What happens to one image: its record plus where it goes.
 
-    source: Path
-    predicted: str | None             # the model's top label
-    confidence: float
+    ``action``: copy | move | none | skip | error, or "" for a record that was not planned (a
+    report written without a plan).
+    """
+
+    record: Prediction                # the labeling result, unchanged
     bucket: str | None                # class name, UNCERTAIN, or None for unreadable files
     dest: Path | None
     action: str
@@ -48,7 +44,28 @@ class PlanEntry:
     clash: str = ""                   # "" | "renamed" | "skipped" | "link" (a move through a link)
     note: str = ""
     size: int | None = None
-    sha256: str | None = None
+
+    @classmethod
+    def unplanned(cls, record: Prediction) -> PlanEntry:
+        """An entry that only carries its record (no bucket, destination or action)."""
+        return cls(record, None, None, "")
+
+    @property
+    def source(self) -> Path:
+        return Path(self.record.path)
+
+    @property
+    def predicted(self) -> str | None:
+        """The model's top label (None for unreadable files)."""
+        return None if self.record.error else self.record.label
+
+    @property
+    def confidence(self) -> float:
+        return 0.0 if self.record.error or self.record.label is None else float(self.record.confidence)
+
+    @property
+    def sha256(self) -> str | None:
+        return self.record.sha256
 
 
 @dataclass
@@ -91,8 +108,13 @@ class Plan:
 
 
 # ---------------------------------------------------------------------- small pure helpers
-def folder_name(label: str) -> str:
-    """A class name made safe as a folder name on every platform."""
+def portable_folder_name(label: str) -> str:
+    """A class (or source subfolder) name made safe as a folder name on every platform.
+
+    Characters Windows forbids become ``_``, trailing dots go, and reserved device names (CON,
+    NUL, COM1...) get a trailing ``_``. (Project class folders use ``project.files.folder_name``,
+    which makes a slug instead.)
+    """
     name = _BAD_CHARS.sub("_", label).strip().rstrip(".")
     if name in ("", ".", ".."):
         name = "_"
@@ -144,16 +166,6 @@ def _source_root(path: Path, roots: Sequence[Path]) -> Path | None:
     return best
 
 
-def _free_name(folder: Path, name: str, taken: set[str]) -> str:
-    stem, suffix = os.path.splitext(name)
-    i = 1
-    while True:
-        candidate = f"{stem} ({i}){suffix}"
-        if candidate.lower() not in taken:
-            return candidate
-        i += 1
-
-
 class _Names:
     """Names present in destination folders (on disk + already planned), compared case-insensitively."""
 
@@ -172,14 +184,14 @@ class _Names:
 
 
 # ---------------------------------------------------------------------- planning
-def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | None, mode: str = "copy",
+def plan_labeling(results: Sequence[Prediction], *, threshold: float, out_dir: Path | None, mode: str = "copy",
                   keep_structure: bool = False, source_roots: Sequence[Path] = (),
                   overrides: Mapping[Path, str] | None = None, on_clash: str = "rename",
                   class_names: Sequence[str] | None = None) -> Plan:
     """Decide each image's bucket and destination without touching any file.
 
     Args:
-        results: :class:`LabelResult` or :class:`~.inference.Prediction` objects.
+        results: :class:`~rmadapter_app.core.prediction.Prediction` records (from ``LabelRun.results``).
         threshold: top confidence below this goes to UNCERTAIN (0 keeps every top label).
         out_dir: output folder (classes become subfolders); may be None when ``mode`` is "none".
         mode: "copy", "move", or "none" (report only).
@@ -220,10 +232,8 @@ def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | N
         src = Path(r.path)
         key = src.resolve()
         size = None
-        sha = getattr(r, "sha256", None)
         if r.error or r.label is None:
-            entries.append(PlanEntry(src, None, 0.0, None, None, "error", note=r.error or "not labeled",
-                                     sha256=sha))
+            entries.append(PlanEntry(r, None, None, "error", note=r.error or "not labeled"))
             continue
         if r.label not in seen_classes:
             seen_classes.add(r.label)
@@ -234,10 +244,9 @@ def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | N
             seen_classes.add(bucket)
             names_known.append(bucket)
         if mode == "none":
-            entries.append(PlanEntry(src, r.label, float(r.confidence), bucket, None, "none", corrected,
-                                     sha256=sha))
+            entries.append(PlanEntry(r, bucket, None, "none", corrected))
             continue
-        folder = out / folder_name(bucket)
+        folder = out / portable_folder_name(bucket)
         lexical = Path(os.path.abspath(src))
         if keep_structure:
             root, where = _source_root(lexical, lexical_roots), lexical
@@ -245,7 +254,7 @@ def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | N
                 root, where = _source_root(key, roots), key
             if root is not None:
                 rel_parent = where.parent.relative_to(root)
-                folder = folder.joinpath(*[folder_name(p) for p in rel_parent.parts])
+                folder = folder.joinpath(*[portable_folder_name(p) for p in rel_parent.parts])
         taken = names.taken(folder)
         name, clash, note = src.name, "", ""
         action = mode
@@ -259,7 +268,7 @@ def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | N
                 clash, action = "skipped", "skip"
                 note = f"skipped: {name} already exists in {folder}"
             else:
-                name = _free_name(folder, name, taken)
+                name = free_name(name, lambda n: n.lower() in taken, style=PARENS)
                 clash, note = "renamed", f"renamed to {name}: {src.name} already exists in {folder}"
         if action != "skip":
             taken.add(name.lower())
@@ -267,8 +276,7 @@ def plan_labeling(results: Sequence[Any], *, threshold: float, out_dir: Path | N
             size = src.stat().st_size
         except OSError:
             size = None
-        entries.append(PlanEntry(src, r.label, float(r.confidence), bucket, folder / name, action, corrected,
-                                 clash, note, size, sha))
+        entries.append(PlanEntry(r, bucket, folder / name, action, corrected, clash, note, size))
     return Plan(entries, float(threshold), out, mode, bool(keep_structure), names_known, on_clash,
                 move_roots)
 

@@ -1,28 +1,21 @@
 """What the Label page runs on the job runner's worker thread: label, re-score, write, undo."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rmadapter_app.core.fileio import PARENS, free_path
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.gui.state import AppState, BackboneSpec
+
+__all__ = ["DEFAULT_TEMPLATE", "JOB_LABEL", "JOB_RESCORE", "JOB_WRITE", "JOB_UNDO", "ClassifierChoice", "LabelJob",
+           "RescoreJob", "WriteJob", "UndoJob", "LabelOutcome", "WriteOutcome"]
 
 JOB_LABEL = "label images"
 JOB_RESCORE = "re-score labels"
 JOB_WRITE = "write labeled files"
 JOB_UNDO = "undo labeled files"
-
-
-def _free_path(path: Path) -> Path:
-    """``path``, or ``name (1).ext`` … when it exists (reports never overwrite)."""
-    i = 1
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem} ({i}){path.suffix}")
-        i += 1
-    return candidate
 
 
 @dataclass
@@ -47,63 +40,40 @@ class ClassifierChoice:
 
 
 def _prepare_classifier(state: AppState, choice: ClassifierChoice, clf, on_event, should_stop):
-    """Build (or re-attach) the classifier on a worker thread and give it the wanted class list."""
+    """Build (or re-attach) the classifier on a worker thread and give it the wanted class list.
+
+    The backbone comes from the app's backbone cache, on the best device; a classifier kept from
+    the last run with the same choice is reused (its class text features are recomputed only
+    when the class list changed).
+    """
+    from rmadapter_app.core.classifier import Classifier
     from rmadapter_app.core.device import resolve_device
     from rmadapter_app.core.events import DeviceEvent
-    from rmadapter_app.core.classifier import Classifier
 
     if clf is None:
         dev = resolve_device("auto")
         on_event(DeviceEvent(dev.description, dev.device.type))
         if choice.adapter_path is not None:
             from rmadapter_app.core.model.adapter_file import read_adapter_header
-            header = read_adapter_header(choice.adapter_path)
-            backbone = state.load_backbone(choice.spec.for_adapter(header), on_event=on_event,
-                                           should_stop=should_stop)
-            backbone.to(dev.device)
-            clf = Classifier.from_file(choice.adapter_path, backbone=backbone)
+            spec = choice.spec.for_adapter(read_adapter_header(choice.adapter_path))
+            clf = Classifier.from_adapter_file(choice.adapter_path, spec, device=dev.device,
+                                               backbones=state.backbones, on_event=on_event, should_stop=should_stop)
         else:
-            backbone = state.load_backbone(choice.spec, on_event=on_event, should_stop=should_stop)
-            backbone.to(dev.device)
-            clf = Classifier(backbone, None, choice.names, template=DEFAULT_TEMPLATE)
-        clf.base_classes = (list(clf.class_names), list(clf.prompts))
+            clf = Classifier.zero_shot(choice.spec, choice.names, template=DEFAULT_TEMPLATE, device=dev.device,
+                                       backbones=state.backbones, on_event=on_event, should_stop=should_stop)
     else:
         clf.reattach()
-    base_names, base_prompts = clf.base_classes
-    if choice.adapter_path is None:
-        base_names = list(choice.names)
-        base_prompts = [clf.template.format(n) for n in base_names]
-    known = {n.casefold() for n in base_names}
-    extras = [n for n in choice.extras if n.casefold() not in known]
-    names = base_names + extras
-    if names != clf.class_names:
-        try:
-            clf.set_classes(names, base_prompts + [clf.template.format(n) for n in extras])
-        except BaseException:
-            clf.close()                    # never leave adapters on the shared backbone
-            raise
+    try:
+        clf.set_added_classes(choice.extras, base_names=None if choice.adapter_path is not None else choice.names)
+    except BaseException:
+        clf.close()                        # never leave adapters on the shared backbone
+        raise
     return clf
-
-
-class _Throttled:
-    """Passes LabelProgressEvents at most every ``interval`` seconds (the last one always); others at once."""
-
-    def __init__(self, on_event, interval: float = 0.1):
-        self.on_event, self.interval, self.last = on_event, interval, 0.0
-
-    def __call__(self, ev) -> None:
-        from rmadapter_app.core.events import LabelProgressEvent
-        if isinstance(ev, LabelProgressEvent):
-            now = time.monotonic()
-            if now - self.last < self.interval and ev.done < ev.total:
-                return
-            self.last = now
-        self.on_event(ev)
 
 
 @dataclass
 class LabelOutcome:
-    run: Any                # core.label_job.LabelRun
+    run: Any                # core.label.engine.LabelRun
     classifier: Any         # detached Classifier, reused for re-scoring and the next run
     key: tuple
 
@@ -125,7 +95,7 @@ class LabelJob:
         clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
         try:
             run = run_labeling(clf, self.sources, recursive=self.recursive, batch_size=self.batch_size,
-                               on_event=_Throttled(on_event), should_stop=should_stop)
+                               on_event=on_event, should_stop=should_stop)   # gui.jobs throttles progress
         finally:
             clf.close()
         return LabelOutcome(run, clf, self.choice.key())
@@ -172,18 +142,18 @@ class WriteJob:
     meta: dict
 
     def __call__(self, on_event, should_stop) -> WriteOutcome:
+        from rmadapter_app.core.label.plan import plan_labeling
         from rmadapter_app.core.label.reports import write_csv, write_json
         from rmadapter_app.core.label.write import apply_plan
-        from rmadapter_app.core.label.plan import plan_labeling
 
         plan = plan_labeling(self.results, **self.plan_args)
         journal = apply_plan(plan, on_event=on_event, should_stop=should_stop)
         reports = []
         meta = dict(self.meta, journal=str(journal.path) if journal.path else None, stopped=journal.stopped)
         if self.csv_path is not None:
-            reports.append(write_csv(_free_path(self.csv_path), self.results, plan))
+            reports.append(write_csv(free_path(self.csv_path, style=PARENS), self.results, plan))
         if self.json_path is not None:
-            reports.append(write_json(_free_path(self.json_path), self.results, plan, meta))
+            reports.append(write_json(free_path(self.json_path, style=PARENS), self.results, plan, meta))
         return WriteOutcome(plan, journal, reports)
 
 
