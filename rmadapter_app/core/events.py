@@ -1,12 +1,16 @@
 """Small frozen event objects that long jobs hand to their ``on_event`` hook.
 
 Jobs never print; the CLI writes these to stderr and the GUI turns them into signals.
+
+Events a job may send many times a second (steps, progress, download bytes) say so with the class
+attribute ``throttle = True``: a front end may skip all but the latest of a burst, as the GUI's job
+runner does. Every other event is delivered as it comes.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class StatusEvent:
 class ProgressEvent:
     """Progress of a phase that is not a training step (feature caching, labeling, ...)."""
 
+    throttle: ClassVar[bool] = True     # high rate: the latest of a burst is enough
     phase: str
     done: int
     total: int
@@ -40,6 +45,7 @@ class LabelProgressEvent(ProgressEvent):
 class DownloadEvent:
     """Bytes received of a backbone download (total 0 when the server does not say)."""
 
+    throttle: ClassVar[bool] = True     # one per chunk
     filename: str
     done_bytes: int
     total_bytes: int
@@ -58,6 +64,7 @@ class DeviceEvent:
 class StepEvent:
     """One optimisation step: every loss term (keys ce, consistency, recon_v, recon_t, total) and the LR."""
 
+    throttle: ClassVar[bool] = True     # one per step; the GUI keeps every step for the plot elsewhere
     step: int
     total_steps: int
     epoch: int
@@ -104,6 +111,11 @@ class DoneEvent:
     """A job finished (or stopped early) with a short summary."""
 
     summary: dict[str, Any] = field(default_factory=dict)
+
+
+def is_throttled(event: Any) -> bool:
+    """True for a high-rate event (its class says ``throttle = True``)."""
+    return getattr(type(event), "throttle", False) is True
 
 
 EventHook = Callable[[Any], None]

@@ -3,8 +3,10 @@
 The job is a plain function ``fn(on_event, should_stop) -> result`` (core style). The worker
 lives in the job's thread, calls it inside try/except and always emits exactly one terminal
 signal. The runner lives in the GUI thread and connects the worker's signals to its own bound
-slots, so every user callback runs on the GUI thread. Frequent events (steps, progress,
-downloads) are coalesced in the worker: at most one per ``throttle_s``, the last always sent.
+slots, so every user callback runs on the GUI thread. High-rate events (those whose class says
+``throttle = True``, see :mod:`rmadapter_app.core.events`: steps, progress of any kind, downloads) are
+coalesced in the worker, per event type: at most one per ``throttle_s``, the last always sent. This is
+the one throttle of the app; pages hand their jobs' events through unfiltered.
 The thread is cleaned up when ``QThread.finished`` arrives (never a blocking wait on a queued
 quit); the user's terminal callback runs after that, so it may start the next job.
 """
@@ -17,21 +19,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (QT_TRANSLATE_NOOP, QCoreApplication, QEventLoop, QObject, QThread, QTimer,
-                            Signal, Slot)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
+
+from rmadapter_app.core.events import is_throttled
 
 logger = logging.getLogger("rmadapter_app")
-
-_THROTTLED_NAMES = ("StepEvent", "ProgressEvent", "DownloadEvent")
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("JobRunner", text)
-
-
-def _is_throttled(event: Any) -> bool:
-    return type(event).__name__ in _THROTTLED_NAMES
-
 
 
 # Job names the pages use, marked for translation; the user sees them in "busy" messages.
@@ -51,6 +47,7 @@ def job_title(name: str) -> str:
     """A job's name in the user's language (unknown names are shown as they are)."""
     return QCoreApplication.translate("jobs", _JOB_TITLES.get(name, name))
 
+
 class _Worker(QObject):
     """Runs ``fn`` once in its thread; emits events, then ``finished`` or ``failed``."""
 
@@ -64,25 +61,25 @@ class _Worker(QObject):
         self._fn = fn
         self._stop = stop
         self._throttle = max(0.0, float(throttle_s))
-        self._last_sent: dict[str, float] = {}
+        self._last_sent: dict[type, float] = {}      # per event type: when one was last emitted
         self._pending: Any = None
 
     # ---------------------------------------------------------------- event coalescing (worker thread)
     def _flush(self) -> None:
         if self._pending is not None:
             ev, self._pending = self._pending, None
-            self._last_sent[type(ev).__name__] = time.monotonic()
+            self._last_sent[type(ev)] = time.monotonic()
             self.event.emit(ev)
 
     def _on_event(self, ev: Any) -> None:
         """The ``on_event`` hook handed to the job; runs in the worker thread."""
-        if not _is_throttled(ev):
+        if not is_throttled(ev):
             self._flush()
             self.event.emit(ev)
             return
         if self._pending is not None and type(self._pending) is not type(ev):
-            self._flush()
-        kind = type(ev).__name__
+            self._flush()                          # keep the order: a burst of another type ended
+        kind = type(ev)
         now = time.monotonic()
         if now - self._last_sent.get(kind, -1e9) >= self._throttle:
             self._pending = None

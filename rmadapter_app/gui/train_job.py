@@ -33,8 +33,8 @@ class NeedWeights:
 class TrainOutcome:
     """A finished (or stopped) run: the result, the backbone it used, and where it was saved."""
 
-    result: Any                      # core.training.TrainResult
-    backbone_info: Any               # core.backbone.BackboneInfo
+    result: Any                      # core.train.result.TrainResult
+    backbone_info: Any               # core.model.backbone.BackboneInfo
     saved_path: Path | None = None
     save_error: str = ""
 
@@ -96,10 +96,11 @@ class TrainJob:
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
+        from rmadapter_app.core.events import StepEvent
         from rmadapter_app.core.train.loop import train
 
         def hook(ev):
-            if type(ev).__name__ == "StepEvent":
+            if isinstance(ev, StepEvent):
                 self.n_steps += 1
                 self.steps.append(ev)          # deque.append is thread-safe; the GUI drains it
             on_event(ev)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from typing import ClassVar
 
 import pytest
 
@@ -150,3 +151,67 @@ def test_done_callback_may_start_the_next_job(runner):
     assert runner.start("first", lambda on_event, should_stop: "first", on_done=first_done)
     assert runner.wait_idle()
     assert order == ["first", "second"]
+
+
+def test_every_high_rate_event_type_is_coalesced_by_type(runner):
+    """Steps, progress, labeling progress and download bytes: each type thinned, each type's last kept."""
+    from dataclasses import dataclass
+
+    from rmadapter_app.core.events import DownloadEvent, LabelProgressEvent
+
+    @dataclass(frozen=True)
+    class PluginTick:                     # a name no list knows: throttled because it says so
+        # (ClassVar is imported at the top: dataclasses reads string annotations in the module's names)
+        throttle: ClassVar[bool] = True
+        n: int
+
+    @dataclass(frozen=True)
+    class StepEventLookalike:             # not throttled, whatever its name says
+        n: int
+    StepEventLookalike.__name__ = "StepEvent"
+
+    bursts = {
+        StepEvent: lambda i: StepEvent(i, 300, 1, {"total": 1.0}, 0.1),
+        ProgressEvent: lambda i: ProgressEvent("Caching", i, 300),
+        LabelProgressEvent: lambda i: LabelProgressEvent("Labeling", i, 300, images_per_s=50.0),
+        DownloadEvent: lambda i: DownloadEvent("open_clip_model.safetensors", i, 300),
+        PluginTick: lambda i: PluginTick(i),
+    }
+    rec = Recorder()
+
+    def job(on_event, should_stop):
+        for make in bursts.values():
+            for i in range(1, 301):
+                on_event(make(i))
+            on_event(StatusEvent("burst over"))
+        for i in range(1, 51):
+            on_event(StepEventLookalike(i))
+        return "end"
+
+    assert runner.start("bursts", job, throttle_s=10.0, **rec.kwargs())
+    assert runner.wait_idle()
+    for kind, make in bursts.items():
+        got = [e for e in rec.events if type(e) is kind]
+        assert 1 <= len(got) <= 3, (kind.__name__, len(got))
+        assert got[-1] == make(300)                     # the last of each burst always arrives
+    assert [e.text for e in rec.events if isinstance(e, StatusEvent)] == ["burst over"] * len(bursts)
+    assert [e.n for e in rec.events if type(e) is StepEventLookalike] == list(range(1, 51))
+    assert rec.done == ["end"]
+
+
+def test_the_core_marks_its_high_rate_events():
+    from rmadapter_app.core import events as E
+
+    fast = [E.StepEvent, E.ProgressEvent, E.LabelProgressEvent, E.DownloadEvent]
+    slow = [E.StatusEvent, E.DeviceEvent, E.ZeroShotEvent, E.EpochEvent, E.FoldEvent, E.DoneEvent]
+    assert all(k.throttle is True for k in fast)
+    assert not any(getattr(k, "throttle", False) for k in slow)
+
+
+def test_the_label_page_has_no_throttle_of_its_own():
+    """Labeling progress goes straight to the job runner (it used to be thinned twice)."""
+    import inspect
+
+    from rmadapter_app.gui.label import worker_jobs
+
+    assert "monotonic" not in inspect.getsource(worker_jobs)
