@@ -131,9 +131,17 @@ def _locked(folder: Path):
         yield
 
 
-def ensure_toy_clip(cache_dir: Path | None = None, *, steps: int = TRAIN_STEPS,
+def ensure_toy_clip(cache_dir: Path | None = None, *, steps: int = TRAIN_STEPS, logit_scale: float | None = None,
                     log=None) -> tuple[Path, Path]:
-    """(config JSON, weights .safetensors) of the toy CLIP; trains it (about a minute) if not cached."""
+    """(config JSON, weights .safetensors) of the toy CLIP; trains it (about a minute) if not cached.
+
+    ``logit_scale``: the same CLIP with its temperature set to this value (100 is real CLIP's) instead of
+    the one it learned (about 14 here). Zero-shot predictions are unchanged (the argmax does not depend
+    on the scale), but an adapter's training sees logits and gradients 7x larger, as with real CLIP.
+    (Training the toy at a fixed 100 instead reaches only 52-71 % zero-shot on clean digits.)
+    """
+    if logit_scale is not None:
+        return _with_logit_scale(ensure_toy_clip(cache_dir, steps=steps, log=log), float(logit_scale))
     folder = _cache_dir(cache_dir)
     config_path, weights_path = folder / f"{TOY_MODEL_NAME}.json", folder / "weights.safetensors"
     if config_path.is_file() and weights_path.is_file():
@@ -150,6 +158,25 @@ def ensure_toy_clip(cache_dir: Path | None = None, *, steps: int = TRAIN_STEPS,
         atomic_write_json(folder / "training.json", stats)
         atomic_write_json(config_path, toy_model_config())
     return config_path, weights_path
+
+
+def _with_logit_scale(base: tuple[Path, Path], logit_scale: float) -> tuple[Path, Path]:
+    """A copy of the toy CLIP (config, weights) whose stored logit scale is log(``logit_scale``)."""
+    import torch
+    from safetensors.torch import load_file, save
+
+    from rmadapter_app.core.fileio import atomic_write_bytes, atomic_write_json
+
+    config_path, weights_path = base
+    folder = weights_path.parent / f"logit-scale-{logit_scale:g}"
+    out_config, out_weights = folder / config_path.name, folder / "weights.safetensors"
+    if out_config.is_file() and out_weights.is_file():
+        return out_config, out_weights
+    state = load_file(str(weights_path))
+    state["logit_scale"] = torch.full_like(state["logit_scale"], float(np.log(logit_scale)))
+    atomic_write_bytes(out_weights, save(state))
+    atomic_write_json(out_config, json.loads(config_path.read_text()))
+    return out_config, out_weights
 
 
 def train_toy_clip(steps: int = TRAIN_STEPS, seed: int = 0, log=None):
