@@ -12,8 +12,16 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .cli_common import Progress, StopFlag, add_backbone_args, load_backbone, make_classifier, report_backup
+from rmadapter_app import __version__
+from rmadapter_app.cli_common import (
+    Progress,
+    StopFlag,
+    add_backbone_args,
+    load_backbone,
+    make_classifier,
+    report_backup,
+)
+from rmadapter_app.cli_label import add_parser as add_label_parser
 
 logger = logging.getLogger("rmadapter")
 
@@ -60,7 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
     i.add_argument("file", type=Path)
     i.add_argument("--json", action="store_true", help="print the header as JSON")
 
-    d = sub.add_parser("download", help="download open_clip pretrained weights into the app cache")
+    d = sub.add_parser("download", help="download open_clip pretrained weights into the Hugging Face hub cache "
+                                         "(HF_HUB_CACHE / HF_HOME, shared with other tools)")
     d.add_argument("--model", default="ViT-B-16")
     d.add_argument("--pretrained", default="openai")
 
@@ -69,12 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
     w.add_argument("--model", required=True)
     w.add_argument("--pretrained", default="imported", help="tag to file it under (e.g. openai)")
 
-    try:
-        from .cli_label import add_parser as add_label_parser
-    except ImportError:
-        add_label_parser = None
-    if add_label_parser is not None:
-        add_label_parser(sub, add_backbone_args)
+    add_label_parser(sub, add_backbone_args)
     return parser
 
 
@@ -121,10 +125,10 @@ def _check_train_out(out: Path) -> None:
 def _cmd_train(args, progress) -> int:
     from dataclasses import replace
 
-    from .core.config import TrainConfig, ladder_loss
-    from .core.model.adapter_file import SUFFIX, save_adapter
-    from .core.train.data import scan_class_folders
-    from .core.train.loop import train
+    from rmadapter_app.core.config import TrainConfig, ladder_loss
+    from rmadapter_app.core.model.adapter_file import SUFFIX, save_adapter
+    from rmadapter_app.core.train.data import scan_class_folders
+    from rmadapter_app.core.train.loop import train
 
     _check_train_out(args.out)
     data = scan_class_folders(args.data_dir)
@@ -212,7 +216,7 @@ def _cmd_info(args, progress) -> int:
 
 
 def _cmd_download(args, progress) -> int:
-    from .core.model.weights import ensure_pretrained
+    from rmadapter_app.core.model.weights import ensure_pretrained
 
     with StopFlag() as stop:
         path = ensure_pretrained(args.model, args.pretrained, on_event=progress, should_stop=stop)
@@ -221,7 +225,7 @@ def _cmd_download(args, progress) -> int:
 
 
 def _cmd_import(args, progress) -> int:
-    from .core.model.backbone import import_weights
+    from rmadapter_app.core.model.backbone import import_weights
 
     print(import_weights(args.file, args.model, args.pretrained))
     return 0

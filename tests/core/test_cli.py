@@ -59,3 +59,46 @@ def test_loss_weight_flags_reach_the_saved_training_config(tmp_path, tiny_config
     assert loss["recon_visual"] == 0.5 and loss["recon_text"] == 0.5
     assert loss["consistency_image"] == 2.0 and loss["consistency_text"] == 3.0
     assert loss["use_recon_text"] and not loss["use_recon_visual"]      # the --method switches still apply
+
+
+def test_every_subcommand_is_registered_without_import_guards(capsys):
+    import inspect
+
+    import pytest
+
+    import rmadapter_app.cli as cli
+
+    assert "except ImportError" not in inspect.getsource(cli)
+    with pytest.raises(SystemExit) as info:
+        main(["label", "--help"])
+    assert info.value.code == 0 and "--undo" in capsys.readouterr().out
+
+
+def test_download_offline_is_one_plain_line(capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["download", "--model", "ViT-B-32", "--pretrained", "laion2b_s34b_b79k"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1
+    assert "Connect to the internet" in err and "import-weights" in err and "Errno" not in err
+
+
+def test_download_goes_to_the_hub_cache_and_can_be_stopped(tmp_path, capsys, monkeypatch):
+    import huggingface_hub
+    from huggingface_hub import constants
+
+    from tests.core.test_weights import B16, FakeHub
+
+    hub = FakeHub()
+    hub.put(B16, "open_clip_model.safetensors")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", hub.hf_hub_download)
+    polls = iter(range(1_000_000))
+    monkeypatch.setattr("rmadapter_app.cli_common.StopFlag.__call__", lambda self: next(polls) >= 3)  # Ctrl-C mid-way
+    assert main(["download", "--model", "ViT-B-16", "--pretrained", "openai"]) == 130
+    assert "cancelled" in capsys.readouterr().err and not list((tmp_path / "hub").rglob("*.safetensors"))
+    monkeypatch.setattr("rmadapter_app.cli_common.StopFlag.__call__", lambda self: False)
+    assert main(["-q", "download", "--model", "ViT-B-16", "--pretrained", "openai"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed.startswith(str(tmp_path / "hub")) and printed.endswith("open_clip_model.safetensors")
