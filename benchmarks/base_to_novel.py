@@ -31,10 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rmadapter_app.core.model.adapter import AdapterSet  # noqa: E402
+from rmadapter_app.core.classifier import Classifier  # noqa: E402
 from rmadapter_app.core.config import LADDER, TrainConfig, ladder_loss  # noqa: E402
 from rmadapter_app.core.train.data import scan_class_folders, take_shots  # noqa: E402
-from rmadapter_app.core.classifier import Classifier  # noqa: E402
 from rmadapter_app.core.train.loop import train  # noqa: E402
 
 METHODS = ["zero-shot", "linear-probe", *LADDER]
@@ -80,11 +79,16 @@ def split_classes(names: list[str]) -> tuple[list[int], list[int]]:
 
 
 # ---------------------------------------------------------------------------------------------- eval
-def accuracy(backbone, adapters, names, samples, template) -> float:
-    """Accuracy of ``samples`` (path, original label) among ``names`` (label -> position)."""
+def accuracy(backbone, result, names, samples, template) -> float:
+    """Accuracy of ``samples`` (path, original label) among ``names`` (label -> position), with the adapter
+    of a training ``result`` (None: frozen CLIP zero-shot)."""
     if not samples:
         return float("nan")
-    clf = Classifier(backbone, adapters, [n for n, _ in names], template=template)
+    if result is None:
+        clf = Classifier.zero_shot(None, [n for n, _ in names], backbone=backbone, template=template)
+    else:
+        clf = Classifier.from_training(result, backbone=backbone, template=template)
+        clf.set_classes([n for n, _ in names])
     try:
         pos = {label: i for i, (_, label) in enumerate(names)}
         preds = clf.classify_paths([p for p, _ in samples], batch_size=128, top_k=1)
@@ -99,7 +103,7 @@ def linear_probe(backbone, train_samples, test_samples, n_base_names) -> float:
     """Logistic regression on frozen image features (base classes only; novel is impossible)."""
     from sklearn.linear_model import LogisticRegression
 
-    clf = Classifier(backbone, None, ["x"])
+    clf = Classifier.zero_shot(None, ["x"], backbone=backbone)
     try:
         def feats(samples):
             from rmadapter_app.core.images import load_rgb
@@ -140,10 +144,8 @@ def run_method(method, backbone, pool, test, names, base, novel, shots, seed, cf
     samples = [(p, remap[y]) for p, y in train_samples]
     cfg = replace(cfg_base, seed=seed, loss=ladder_loss(method, cfg_base.loss), validation="none")
     result = train(backbone, samples, [names[i] for i in base], template=template, config=cfg)
-    adapters = AdapterSet(result.adapter_config, backbone.info.vision_width, backbone.info.text_width)
-    adapters.load_state_dict(result.adapter_state, strict=False)
-    b = accuracy(backbone, adapters, base_names, test_base, template)
-    n = accuracy(backbone, adapters, novel_names, test_novel, template)
+    b = accuracy(backbone, result, base_names, test_base, template)
+    n = accuracy(backbone, result, novel_names, test_novel, template)
     out = {"base": b, "novel": n, "hm": hm(b, n), "seconds": time.perf_counter() - t0,
            "steps": result.metrics["steps"]}
     if log is not None:

@@ -74,14 +74,16 @@ def main() -> int:
 
     import torch
 
-    from rmadapter_app.core.model.adapter import AdapterSet
-    from rmadapter_app.core.model.backbone import load_backbone
-    from rmadapter_app.core.config import AdapterConfig
-    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
-    from rmadapter_app.core.images import iter_image_files, load_rgb
     from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.config import AdapterConfig
+    from rmadapter_app.core.images import iter_image_files, load_rgb
+    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
     from rmadapter_app.core.label.engine import rescore, run_labeling
     from rmadapter_app.core.label.plan import plan_labeling
+    from rmadapter_app.core.model.adapter import AdapterSet
+    from rmadapter_app.core.model.adapter_file import save_adapter
+    from rmadapter_app.core.model.backbone import load_backbone
+    from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 
     load_start = os.getloadavg()
     facts = machine_facts(args.device)
@@ -98,6 +100,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         per_class = max(1, args.images // 4)
+        adapter_file = save_adapter(tmp / "bench.rmadapter.safetensors", state=adapters.inference_state_dict(),
+                                    adapter_config=cfg, backbone=info, class_names=CLASSES,
+                                    prompts=[DEFAULT_TEMPLATE.format(c) for c in CLASSES])
         folder = write_synthetic_folder(tmp / "images", 4, per_class, size=224)
         files = list(iter_image_files([folder]))
         n = len(files)
@@ -112,7 +117,7 @@ def main() -> int:
         for r in range(args.rounds):
             raw_encode.append(_raw_encode(backbone.model, tensors, args.batch, args.device))
             raw_e2e.append(_raw_end_to_end(backbone.model, backbone.preprocess, files, args.batch, args.device))
-            with Classifier(backbone, adapters, CLASSES) as clf:
+            with Classifier.from_adapter_file(adapter_file, backbone=backbone) as clf:
                 cache = EmbeddingCache.for_classifier(clf, root=tmp / f"cache{r}")
                 run = run_labeling(clf, [folder], batch_size=args.batch, cache=cache)
             assert run.encoded == n and run.n_errors == 0
@@ -124,7 +129,7 @@ def main() -> int:
 
         run, cache = runs[0]
         first_pass = label[0]
-        with Classifier(backbone, adapters, CLASSES) as clf:
+        with Classifier.from_adapter_file(adapter_file, backbone=backbone) as clf:
             calls = []
             original = clf.embed
             clf.embed = lambda x: (calls.append(1), original(x))[1]

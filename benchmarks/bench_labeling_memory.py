@@ -46,10 +46,10 @@ def _write_pngs(root: Path, n: int) -> None:
 def _run(n: int, queue) -> None:
     import torch
 
-    from rmadapter_app.core.model.backbone import load_backbone
-    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
     from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
     from rmadapter_app.core.label.engine import run_labeling
+    from rmadapter_app.core.model.spec import BackboneSpec
 
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,8 +57,8 @@ def _run(n: int, queue) -> None:
         cfg.write_text(json.dumps(TINY))
         data = Path(tmp) / "images"
         _write_pngs(data, n)
-        backbone = load_backbone(model_config=cfg)
-        with Classifier(backbone, None, ["cat", "dog", "bird"]) as clf:
+        spec = BackboneSpec("tiny-label-bench", pretrained=None, model_config=cfg)
+        with Classifier.zero_shot(spec, ["cat", "dog", "bird"], device="cpu") as clf:
             cache = EmbeddingCache.for_classifier(clf, root=Path(tmp) / "cache")
             base = _rss_mb()
             t = time.perf_counter()
