@@ -151,10 +151,10 @@ def _cmd_train(args, progress) -> int:
                  class_names=result.class_names, prompts=result.prompts,
                  train={"config": cfg.to_dict(), "metrics": result.metrics, "template": args.template,
                         "method": args.method, "stopped_early": result.stopped_early})
-    m = result.metrics
-    summary = {"adapter": str(out), "classes": len(result.class_names), "images": m["n_images"],
-               "validation": m["validation"], "zero_shot_accuracy": m["zero_shot_accuracy"],
-               "val_accuracy": m["val_accuracy"], "steps": m["steps"], "seconds": m["train_seconds"],
+    r = result.report
+    summary = {"adapter": str(out), "classes": len(result.class_names), "images": r.n_images,
+               "validation": r.validation, "zero_shot_accuracy": r.zero_shot_accuracy,
+               "val_accuracy": r.val_accuracy, "steps": r.steps, "seconds": r.train_seconds,
                "stopped_early": result.stopped_early}
     print(json.dumps(summary))
     return 0

@@ -9,8 +9,19 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.state import AppState
@@ -132,11 +143,11 @@ class ResultsPage(QWidget):
             self.wrong_gallery.show_predictions([], [])
             self.tabs.setTabText(1, self.tr("Misclassified"))
             return
-        m = result.metrics
+        r = result.report
         self._class_names = list(result.class_names)
         self.metrics_label.setText(self._metrics_text(result))
-        confusion = m.get("confusion") or [[0] * len(self._class_names) for _ in self._class_names]
-        per_class = m.get("per_class_accuracy") or {}
+        confusion = r.confusion or [[0] * len(self._class_names) for _ in self._class_names]
+        per_class = r.per_class_accuracy
         self.per_class.setRowCount(len(self._class_names))
         for i, name in enumerate(self._class_names):
             for col, text in enumerate((name, _pct(per_class.get(name)), str(sum(confusion[i])))):
@@ -145,30 +156,30 @@ class ResultsPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.per_class.setItem(i, col, item)
         self.confusion.set_matrix(self._class_names, confusion)
-        wrong = [p for p in result.val_predictions if p["pred"] != p["label"]]
+        wrong = [p for p in result.val_predictions if not p.correct]
         self.wrong_gallery.show_predictions(wrong, self._class_names)
         self.tabs.setTabText(1, self.tr("Misclassified ({0})").format(len(wrong)))
 
     def _metrics_text(self, result) -> str:
-        m = result.metrics
+        r = result.report
         lines = []
-        if m.get("val_accuracy") is not None:
-            lines.append(self.tr("Accuracy on {0} validation images: {1}").format(m.get("n_val"), _pct(m["val_accuracy"])))
+        if r.val_accuracy is not None:
+            lines.append(self.tr("Accuracy on {0} validation images: {1}").format(r.n_val, _pct(r.val_accuracy)))
         else:
             lines.append(self.tr("No validation images: accuracy was not measured."))
-        zs, va = m.get("zero_shot_accuracy"), m.get("val_accuracy")
+        zs, va = r.zero_shot_accuracy, r.val_accuracy
         if zs is not None and va is not None:
             lines.append(self.tr("Frozen CLIP zero-shot: {0} → adapted: {1} ({2:+.1f} points)").format(
                 _pct(zs), _pct(va), 100 * (va - zs)))
-        if m.get("validation_reason"):
-            lines.append(self.tr("Validation: {0}").format(m["validation_reason"]))
+        if r.validation_reason:
+            lines.append(self.tr("Validation: {0}").format(r.validation_reason))
         lines.append(self.tr("Trained on {0} images of {1} classes: {2} steps in {3} s on {4}.").format(
-            m.get("n_images"), m.get("n_classes"), m.get("steps"), m.get("train_seconds"), m.get("device")))
+            r.n_images, r.n_classes, r.steps, r.train_seconds, r.device))
         if result.stopped_early:
             lines.append(self.tr("Stopped early after {0} of {1} steps: these numbers describe the partial "
-                                 "adapter.").format(m.get("steps"), m.get("planned_steps")))
-        if m.get("skipped"):
-            lines.append(self.tr("%n unreadable image(s) were skipped.", "", int(m["skipped"])))
+                                 "adapter.").format(r.steps, r.planned_steps))
+        if r.skipped:
+            lines.append(self.tr("%n unreadable image(s) were skipped.", "", r.skipped))
         return "\n".join(lines)
 
     @Slot(int, int)
@@ -176,7 +187,7 @@ class ResultsPage(QWidget):
         result = self.state.result
         if result is None:
             return
-        records = [p for p in result.val_predictions if p["label"] == true_index and p["pred"] == pred_index]
+        records = [p for p in result.val_predictions if p.label == true_index and p.pred == pred_index]
         names = self._class_names
         self.cell_label.setText(self.tr("%n image(s) of “{0}” predicted as “{1}”", "", len(records)).format(
             names[true_index], names[pred_index]))
@@ -258,8 +269,8 @@ class ResultsPage(QWidget):
         path = dialogs.ask_open_file(self, self.tr("Load adapter"), dialogs.ADAPTER_FILTER)
         if path is None:
             return False
-        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         try:
             header = read_adapter_header(Path(path))
         except AdapterFileError as exc:

@@ -19,8 +19,14 @@ from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.formatting import fmt_duration
 from rmadapter_app.gui.jobs import JobRunner
 from rmadapter_app.gui.state import AppState, BackboneSpec
-from rmadapter_app.gui.train_job import (DEFAULT_TEMPLATE, ImportWeightsJob, NeedWeights, TrainJob, TrainOutcome,
-                                         needs_download)
+from rmadapter_app.gui.train_job import (
+    DEFAULT_TEMPLATE,
+    ImportWeightsJob,
+    NeedWeights,
+    TrainJob,
+    TrainOutcome,
+    needs_download,
+)
 from rmadapter_app.gui.widgets.run_monitor import RunMonitor
 from rmadapter_app.gui.widgets.train_settings import TrainSettings
 
@@ -314,20 +320,19 @@ class TrainPage(QWidget):
             return
         assert isinstance(outcome, TrainOutcome)
         result = outcome.result
-        m = result.metrics
+        r = result.report
         self.state.set_result(result)
         if outcome.saved_path is not None:
             self.state.set_adapter_path(outcome.saved_path)
         if result.stopped_early:
             text = self.tr("Stopped after {0} of {1} steps. The partial adapter was kept.").format(
-                m.get("steps"), m.get("planned_steps"))
+                r.steps, r.planned_steps)
         else:
-            acc = m.get("val_accuracy")
-            text = self.tr("Done in {0}.").format(fmt_duration(m.get("train_seconds", 0)))
-            if acc is not None:
-                text += " " + self.tr("Validation accuracy {0:.1%}").format(acc)
-                if m.get("zero_shot_accuracy") is not None:
-                    text += " " + self.tr("(zero-shot CLIP {0:.1%}).").format(m["zero_shot_accuracy"])
+            text = self.tr("Done in {0}.").format(fmt_duration(r.train_seconds))
+            if r.val_accuracy is not None:
+                text += " " + self.tr("Validation accuracy {0:.1%}").format(r.val_accuracy)
+                if r.zero_shot_accuracy is not None:
+                    text += " " + self.tr("(zero-shot CLIP {0:.1%}).").format(r.zero_shot_accuracy)
         if result.skipped:
             text += " " + self.tr("%n unreadable image(s) were skipped (listed in the log below).", "",
                                   len(result.skipped))

@@ -6,17 +6,15 @@ MMA alone (the paper's point).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
-from rmadapter_app.core.model.adapter import AdapterSet
-from rmadapter_app.core.config import TrainConfig, ladder_loss
-from rmadapter_app.core.train.data import scan_class_folders, take_shots
 from rmadapter_app.core.classifier import Classifier
+from rmadapter_app.core.config import TrainConfig, ladder_loss
+from rmadapter_app.core.model.adapter import AdapterSet
+from rmadapter_app.core.train.data import scan_class_folders, take_shots
 from rmadapter_app.core.train.loop import train
 from rmadapter_app.testing import toyclip as toy
 

@@ -6,8 +6,8 @@ import torch
 
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig, ladder_loss
-from rmadapter_app.core.train.data import make_split, scan_class_folders
 from rmadapter_app.core.errors import DatasetError
+from rmadapter_app.core.train.data import make_split, scan_class_folders
 from rmadapter_app.core.train.loop import train
 
 FAST = dict(batch_size=4, lr=0.01)
@@ -146,8 +146,8 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
     No GPU is needed: the same branches run (autocast around caching, steps and evaluation;
     adapter output cast back to the residual stream's dtype); the adapter stays fp32.
     """
-    from rmadapter_app.core.train import loop as training
     from rmadapter_app.core.device import DeviceInfo
+    from rmadapter_app.core.train import loop as training
 
     monkeypatch.setattr(training, "resolve_device",
                         lambda *_a, **_k: DeviceInfo(torch.device("cpu"), "CPU (bf16 autocast test)", torch.bfloat16))
@@ -163,13 +163,15 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
 # ------------------------------------------------------------------------------------ the stages
 def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backbone, image_tree):
     """Run the stages one by one: each gives its typed result, and the losses match train() exactly."""
+    from dataclasses import replace
+
     from rmadapter_app.core.config import AdapterConfig
     from rmadapter_app.core.device import resolve_device
-    from rmadapter_app.core.train.evaluate import Evaluation, ZeroShot, evaluate, zero_shot
+    from rmadapter_app.core.train.evaluate import Evaluation, ValPrediction, ZeroShot, evaluate, zero_shot
     from rmadapter_app.core.train.feature_cache import FeatureCache, build_feature_cache
     from rmadapter_app.core.train.fit import FitOutcome, Fitter, SplitFits, fit_split, seed_everything
     from rmadapter_app.core.train.prepare import ClassList, PreparedData, check_classes, prepare_data
-    from rmadapter_app.core.train.result import TrainResult, build_metrics
+    from rmadapter_app.core.train.result import TrainMetrics, TrainResult, build_metrics
 
     (image_tree / "red" / "broken.png").write_bytes(b"xx")
     data = scan_class_folders(image_tree)
@@ -201,21 +203,24 @@ def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backb
     assert all(torch.equal(fits.final.adapter_state[k], v) for k, v in expected.adapter_state.items())
     evaluation = evaluate(fits.val_probs, prepared.labels, fits.evaluated, classes.names, prepared.paths)
     assert isinstance(evaluation, Evaluation) and evaluation.predictions == expected.val_predictions
-    metrics = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
-                            n_images=len(prepared), n_classes=3, seconds=1.0, device=dev.description,
-                            n_skipped=len(prepared.skipped))
-    assert {**metrics, "train_seconds": 0} == {**expected.metrics, "train_seconds": 0}
+    assert all(isinstance(p, ValPrediction) for p in evaluation.predictions) and evaluation.n_val == 6
+    report = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
+                           n_images=len(prepared), n_classes=3, seconds=1.0, device=dev.description,
+                           n_skipped=len(prepared.skipped))
+    assert isinstance(report, TrainMetrics) and isinstance(expected.report, TrainMetrics)
+    assert replace(report, train_seconds=0) == replace(expected.report, train_seconds=0)
+    assert expected.metrics == expected.report.to_dict() and list(expected.metrics)[:2] == ["validation",
+                                                                                            "validation_reason"]
 
 
 def test_one_fit_outcome_and_kfold_split_fits(tiny_backbone, tmp_path):
     """A stopped fit says so in its FitOutcome; k-fold fills every fold's validation rows."""
-    from tests.conftest import write_color_tree
-
     from rmadapter_app.core.config import AdapterConfig
     from rmadapter_app.core.device import resolve_device
     from rmadapter_app.core.train.feature_cache import build_feature_cache
     from rmadapter_app.core.train.fit import Fitter, fit_split
     from rmadapter_app.core.train.prepare import prepare_data
+    from tests.conftest import write_color_tree
 
     root = write_color_tree(tmp_path / "few", per_class=2)
     data = scan_class_folders(root)

@@ -54,7 +54,7 @@ def test_results_show_metrics_matrix_and_cell_images(qtbot, results_page, traine
     page.show()
     qtbot.mouseClick(page.confusion.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.cell_gallery.count() == model.count(r, c) > 0
-    expected = {p["path"] for p in result.val_predictions if p["label"] == r and p["pred"] == c}
+    expected = {p.path for p in result.val_predictions if p.label == r and p.pred == c}
     assert set(page.cell_gallery.paths()) == expected
     first = page.cell_gallery.item(0).text()
     assert first.startswith("true: " + result.class_names[r]) and "1. " + result.class_names[c] in first
@@ -104,8 +104,8 @@ def test_save_and_reload_adapter_with_header_first(qtbot, results_page, trained,
 
 
 def test_damaged_or_foreign_adapter_shows_error(qtbot, results_page, app_state, monkeypatch, tmp_path, no_dialogs):
-    from safetensors.torch import save_file
     import torch
+    from safetensors.torch import save_file
 
     from rmadapter_app.gui import dialogs
     from rmadapter_app.gui.try_view import TryPage
@@ -132,8 +132,8 @@ def test_damaged_or_foreign_adapter_shows_error(qtbot, results_page, app_state, 
     assert page.ranking() == []
     # header fine but tensors damaged: found when the classifier is built on the worker, shown in words
     good = results_page.state.project.adapters_dir / "cut.rmadapter.safetensors"
-    from rmadapter_app.core.model.adapter_file import save_adapter
     from rmadapter_app.core.config import AdapterConfig
+    from rmadapter_app.core.model.adapter_file import save_adapter
     bb = app_state.load_backbone()
     save_adapter(good, state={"visual.layer9.down.weight": torch.zeros(1)},
                  adapter_config=AdapterConfig().resolve_layers(bb.info.vision_layers, bb.info.text_layers),

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import torch
 
@@ -66,6 +65,20 @@ def zero_shot(features: FeatureCache, labels: torch.Tensor, split: Split, dev: D
 
 
 @dataclass(frozen=True)
+class ValPrediction:
+    """How the adapter saw one validation image."""
+
+    path: str
+    label: int                          # the true class
+    pred: int                           # the predicted class
+    top: list[tuple[int, float]]        # the most probable classes, best first: (class, probability)
+
+    @property
+    def correct(self) -> bool:
+        return self.pred == self.label
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """The adapter judged on its validation images (every fold's, in k-fold mode)."""
 
@@ -73,7 +86,7 @@ class Evaluation:
     per_class_accuracy: dict[str, float | None]
     confusion: list[list[int]]                 # confusion[true][predicted]
     n_val: int
-    predictions: list[dict[str, Any]] = field(default_factory=list)   # per image: path, label, pred, top
+    predictions: list[ValPrediction] = field(default_factory=list)
 
 
 def evaluate(val_probs: torch.Tensor, labels: torch.Tensor, evaluated: Sequence[int],
@@ -88,7 +101,7 @@ def evaluate(val_probs: torch.Tensor, labels: torch.Tensor, evaluated: Sequence[
     for i in evaluated:
         p = val_probs[i]
         top = torch.topk(p, min(TOP_K, len(class_names)))
-        preds.append({"path": str(paths[i]), "label": int(labels[i]), "pred": int(p.argmax()),
-                      "top": [(int(c), float(v)) for v, c in zip(top.values, top.indices)]})
+        preds.append(ValPrediction(str(paths[i]), int(labels[i]), int(p.argmax()),
+                                   [(int(c), float(v)) for v, c in zip(top.values, top.indices)]))
     return Evaluation(report["accuracy"] if evaluated else None, report["per_class_accuracy"],
                       report["confusion"], len(evaluated), preds)

@@ -87,10 +87,10 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
         raise CancelledError("Training was stopped before the first step; nothing to keep.")
 
     evaluation = evaluate(fits.val_probs, data.labels, fits.evaluated, classes.names, data.paths)
-    metrics = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
-                            n_images=len(data), n_classes=len(classes.names),
-                            seconds=time.perf_counter() - fitter.t0, device=dev.description,
-                            n_skipped=len(data.skipped))
+    report = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
+                           n_images=len(data), n_classes=len(classes.names),
+                           seconds=time.perf_counter() - fitter.t0, device=dev.description,
+                           n_skipped=len(data.skipped))
     final = fits.final
-    return TrainResult(final.adapter_state, final.adapter_config, cfg, classes.names, classes.prompts, metrics,
+    return TrainResult(final.adapter_state, final.adapter_config, cfg, classes.names, classes.prompts, report,
                        final.history, final.epochs, evaluation.predictions, data.skipped, fits.stopped)

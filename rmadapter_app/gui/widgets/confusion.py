@@ -1,15 +1,15 @@
 """A clickable confusion matrix and a gallery of validation images with their top predictions.
 
 ``ConfusionMatrixView`` emits ``cellChosen(true_index, predicted_index)`` when a cell is clicked;
-``PredictionGallery`` shows prediction records (``TrainResult.val_predictions``: path, label,
-pred, top [(class index, probability)]) as thumbnails loaded on a small thread pool.
+``PredictionGallery`` shows validation predictions (``TrainResult.val_predictions``, each a
+``core.train.evaluate.ValPrediction``: path, label, pred, top [(class index, probability)]) as
+thumbnails loaded on a small thread pool.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QRunnable, QSize, Qt, QThreadPool, Signal,
-                            Slot)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListWidget, QListWidgetItem, QTableView, QWidget
 
@@ -142,8 +142,8 @@ class PredictionGallery(QListWidget):
         self._generation = 0
         self._items: dict[str, list[QListWidgetItem]] = {}
 
-    def show_predictions(self, records: list[dict], class_names: list[str]) -> None:
-        """Replace the gallery with ``records`` (dicts with path, label, pred, top)."""
+    def show_predictions(self, records: list, class_names: list[str]) -> None:
+        """Replace the gallery with ``records`` (ValPredictions: path, label, pred, top)."""
         self._pool.clear()
         self._generation += 1
         self.clear()
@@ -151,10 +151,10 @@ class PredictionGallery(QListWidget):
         placeholder = QPixmap(THUMB, THUMB)
         placeholder.fill(self.palette().color(QPalette.ColorRole.Mid))
         for rec in records:
-            path = str(rec["path"])
-            truth = class_names[rec["label"]] if 0 <= rec["label"] < len(class_names) else "?"
+            path = str(rec.path)
+            truth = class_names[rec.label] if 0 <= rec.label < len(class_names) else "?"
             lines = [self.tr("true: {0}").format(truth)]
-            for rank, (ci, p) in enumerate(rec.get("top", [])[:3], start=1):
+            for rank, (ci, p) in enumerate(rec.top[:3], start=1):
                 name = class_names[ci] if 0 <= ci < len(class_names) else "?"
                 lines.append(f"{rank}. {name} {p:.0%}")
             item = QListWidgetItem(QIcon(placeholder), "\n".join(lines))
