@@ -44,8 +44,7 @@ class ClassifierSource:
     def key(self) -> tuple:
         if self.kind == "file":
             p = Path(self.adapter_path)
-            stamp = p.stat().st_mtime_ns if p.exists() else 0
-            return ("file", str(p), stamp, self.spec.key())
+            return ("file", str(p), p.stat().st_mtime_ns if p.exists() else 0, self.spec.key())
         if self.kind == "result":
             return ("result", id(self.result), self.spec.key())
         return ("zero-shot", tuple(self.class_names), tuple(self.prompts), self.spec.key())
@@ -87,11 +86,8 @@ class TryJob:
             image = load_rgb(self.path)
         else:
             image = Image.open(io.BytesIO(self.data)).convert("RGB")
-        clf = self.classifier
-        if clf is None:
-            clf = build_classifier(self.state, self.source, on_event, should_stop)
-        else:
-            clf.reattach()
+        clf = self.classifier or build_classifier(self.state, self.source, on_event, should_stop)
+        clf.reattach()                 # a kept classifier puts its adapters back (a new one has them on)
         try:
             clf.add_classes(self.extras)
             ranking = clf.predict([image], top_k=len(clf.class_names))[0]

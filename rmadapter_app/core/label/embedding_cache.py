@@ -36,7 +36,7 @@ from rmadapter_app.core import paths
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.fileio import atomic_write, atomic_write_json
 from rmadapter_app.core.label import cache_chunks as chunks
-from rmadapter_app.core.model.backbone import tensors_sha256
+from rmadapter_app.core.model.identity import tensors_sha256
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ refused with one sentence (:func:`check_model_memory`).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -29,6 +28,7 @@ from rmadapter_app.core.config import (MAX_CONTEXT_LENGTH, MAX_EMBED_DIM, MAX_IM
                      MAX_MODEL_PARAMETERS, MAX_TOWER_LAYERS, MAX_TOWER_WIDTH, MAX_VISION_TOKENS, MAX_VOCAB_SIZE,
                      MEMORY_CHECK_FLOOR, MODEL_MEMORY_FACTOR, MODEL_MEMORY_MARGIN, parse_json)
 from rmadapter_app.core.errors import BackboneUnavailableError, RMAdapterError, UnsupportedBackboneError
+from rmadapter_app.core.model.identity import frozen_image_tower, tensors_sha256
 from rmadapter_app.core.model.spec import CPU_FRIENDLY_MODEL, DEFAULT_MODEL, DEFAULT_PRETRAINED  # noqa: F401
 from rmadapter_app.core.model.weights import file_sha256, read_checkpoint, weights_folder
 
@@ -102,44 +102,13 @@ class Backbone:
         """
         if self._identity is None:
             info = self.info
-            weights = info.weights_sha256 or "random:" + tensors_sha256(_frozen_image_tower(self.visual))
+            weights = info.weights_sha256 or "random:" + tensors_sha256(frozen_image_tower(self.visual))
             self._identity = f"{info.model_name}|{info.image_size}|{info.embed_dim}|{weights}"
         return self._identity
 
     def forget_identity(self) -> None:
         """Compute :meth:`identity` afresh next time (the weights were changed in place)."""
         self._identity = None
-
-
-def tensors_sha256(tensors: dict[str, torch.Tensor]) -> str:
-    """SHA-256 over named tensors: names, shapes, dtypes and bytes, in name order."""
-    h = hashlib.sha256()
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu().contiguous()
-        h.update(name.encode())
-        h.update(str(tuple(t.shape)).encode())
-        h.update(str(t.dtype).encode())
-        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()
-
-
-def _frozen_image_tower(visual: nn.Module) -> dict[str, torch.Tensor]:
-    """The image tower's own tensors under their unadapted names, attached adapters left out.
-
-    An adapted block (``inject.AdaptedBlock``) keeps the frozen block it wraps as ``.block``;
-    only that block's tensors count, under the name the block has when nothing is attached.
-    """
-    out = {}
-    for name, tensor in visual.state_dict().items():
-        parts = name.split(".")
-        if parts[:2] == ["transformer", "resblocks"] and len(parts) > 3:
-            block = visual.transformer.resblocks[int(parts[2])]
-            if isinstance(getattr(block, "block", None), nn.Module):   # adapted: keep the frozen block only
-                if parts[3] != "block":
-                    continue                                           # the adapter's own tensors
-                name = ".".join(parts[:3] + parts[4:])
-        out[name] = tensor
-    return out
 
 
 # ---------------------------------------------------------------------------------- model configs
