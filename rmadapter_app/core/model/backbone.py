@@ -359,7 +359,8 @@ def load_backbone(model_name: str = DEFAULT_MODEL, *, pretrained: str | None = N
 
     Args:
         model_name: open_clip architecture name (ignored when ``model_config`` is given).
-        pretrained: open_clip pretrained tag; downloaded into the app cache if missing.
+        pretrained: open_clip pretrained tag; found on this computer or downloaded into the Hugging Face
+            hub cache (:func:`~rmadapter_app.core.model.weights.ensure_pretrained`).
         weights: a local checkpoint (.safetensors, or a PyTorch state dict read with weights_only).
         model_config: a local open_clip model config JSON (its stem becomes the model name).
         device: where the model lives.
