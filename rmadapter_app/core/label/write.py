@@ -30,6 +30,7 @@ from pathlib import Path
 
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook, never_stop, no_event
+from rmadapter_app.core.fileio import PARENS, free_path
 from rmadapter_app.core.label.file_ops import Skip, copy_to_new, place, put_back, regular, remove_own_tmp, sha256
 from rmadapter_app.core.label.journal import (
     FORMAT_VERSION,
@@ -68,16 +69,6 @@ def _tmp_for(dest: Path, run: str) -> Path:
     return dest.with_name(f".{dest.name}.{run[:12]}.rmadapter-tmp")
 
 
-def _next_free(dest: Path) -> Path:
-    stem, suffix = os.path.splitext(dest.name)
-    i = 1
-    while True:
-        candidate = dest.with_name(f"{stem} ({i}){suffix}")
-        if not os.path.lexists(candidate):
-            return candidate
-        i += 1
-
-
 def _makedirs(out_dir: Path, folder: Path, writer: JournalWriter) -> None:
     """Create ``folder`` and its missing parents, all inside ``out_dir``; each is journaled first."""
     check_inside(out_dir, folder) if folder != out_dir else None
@@ -105,7 +96,7 @@ class _Runner:
         if os.path.lexists(dest):       # a file appeared after planning: never overwrite it
             if self.on_clash == "skip":
                 raise Skip(f"{dest.name} already exists in {dest.parent}; skipped")
-            dest = _next_free(dest)
+            dest = free_path(dest, style=PARENS)     # "name (1).jpg", as planned
         return dest
 
     def copy(self, i: int, src: Path, dest: Path) -> Path:
