@@ -1,1 +1,2 @@
-"""Labeling folders: the engine, the embedding cache, the file plan, the crash-safe writer and journal, reports."""
+"""Labeling folders: the engine, the embedding cache (and its chunk files), the file plan, the crash-safe writer and
+journal, reports."""
