@@ -1,1 +1,1 @@
-"""Projects: the folder and its manifest, adding images, undo, the recent list."""
+"""Projects: the folder and its manifest, adding images, drops, undo, change events, the recent list."""
