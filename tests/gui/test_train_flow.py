@@ -208,3 +208,16 @@ def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_conf
     train_pts, val_pts = page.acc_plot.point_counts()
     assert train_pts == 2 and val_pts == 2                   # validation = mean over the folds per epoch
     assert page.log.toPlainText().count("Cross-validation fold") >= 5
+
+
+def test_weights_in_the_shared_hub_cache_are_not_offered_for_download(app_state):
+    """A ViT already in the Hugging Face cache (another tool downloaded it) trains without asking."""
+    from rmadapter_app.core.model.weights import hub_cache_dir
+    from rmadapter_app.gui.state import BackboneSpec
+    from rmadapter_app.gui.train_job import needs_download
+    from tests.core.test_weights import B32_LAION, FakeHub
+
+    spec = BackboneSpec("ViT-B-32", "laion2b_s34b_b79k")
+    assert needs_download(app_state, spec)
+    FakeHub().store(hub_cache_dir(), B32_LAION, "open_clip_model.safetensors")
+    assert not needs_download(app_state, spec)
