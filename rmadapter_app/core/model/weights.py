@@ -113,8 +113,8 @@ def _registry_hub_entry(model_name: str, pretrained: str) -> str | None:
 
 def _files_of(entry: str) -> list[HubFile]:
     """``org/repo/`` (open_clip's default file names) or ``org/repo/file.bin`` -> files to try, safetensors first."""
-    entry = entry.strip("/") if entry.endswith("/") else entry
-    if entry.count("/") <= 1:                               # a repo id alone
+    entry = entry.strip("/")
+    if entry.count("/") <= 1:                               # a repo id alone ("org/repo/" in the registry)
         return [HubFile(entry, name) for name in HF_FILENAMES]
     repo_id, filename = entry.rsplit("/", 1)
     names = [filename]
