@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TS = ROOT / "resources" / "i18n" / "rmadapter_en.ts"
 QM = ROOT / "rmadapter_app" / "assets" / "i18n" / "rmadapter_en.qm"
 SINGULAR_VERBS = {" are ": " is ", " were ": " was "}
-RUNTIME_CONTEXT = {"ProjectAdding": "ProjectPage", "page": "ProjectPage"}   # lupdate's name -> Qt's at run time
+RUNTIME_CONTEXT = {"page": "ProjectPage"}   # lupdate's name -> Qt's at run time (page.tr() in a helper)
 
 
 def forms(text: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from rmadapter_app.core import events as E
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.state import AppState, BackboneSpec
 from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, ImportWeightsJob, needs_download
@@ -405,12 +406,11 @@ class TryPage(QWidget):
             self._run()
 
     def _on_try_event(self, ev) -> None:
-        name = type(ev).__name__
-        if name == "DownloadEvent":
+        if isinstance(ev, E.DownloadEvent):
             total = f" / {ev.total_bytes / 1e6:.0f}" if ev.total_bytes else ""
             self.status_label.setText(self.tr("Downloading {0}: {1:.0f}{2} MB (Esc stops)").format(
                 ev.filename, ev.done_bytes / 1e6, total))
-        elif name == "StatusEvent":
+        elif isinstance(ev, E.StatusEvent):
             self.status_label.setText(ev.text)
 
     def _on_try_done(self, outcome) -> None:

@@ -112,7 +112,7 @@ def portable_folder_name(label: str) -> str:
     """A class (or source subfolder) name made safe as a folder name on every platform.
 
     Characters Windows forbids become ``_``, trailing dots go, and reserved device names (CON,
-    NUL, COM1...) get a trailing ``_``. (Project class folders use ``project.files.folder_name``,
+    NUL, COM1...) get a trailing ``_``. (A project's class folders use ``project.files.slugify``,
     which makes a slug instead.)
     """
     name = _BAD_CHARS.sub("_", label).strip().rstrip(".")

@@ -66,7 +66,7 @@ class AddResult:
         self.classes_created += other.classes_created
 
 
-def folder_name(name: str, fallback: str = "Untitled") -> str:
+def project_folder_name(name: str, fallback: str = "Untitled") -> str:
     """A file-system-safe folder name that keeps the text readable."""
     clean = _BAD_CHARS.sub("_", name).strip().strip(".").strip()
     return clean[:80] or fallback

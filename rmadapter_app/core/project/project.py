@@ -46,7 +46,7 @@ from rmadapter_app.core.project.files import (
     check_class_name,
     class_dir,
     empty_old_trash,
-    folder_name,
+    project_folder_name,
     free_class_folder,
     inside,
     is_file,
@@ -62,7 +62,7 @@ from rmadapter_app.core.project.manifest import ADAPTERS, SCHEMA_VERSION, read_m
 from rmadapter_app.core.project.undo import MAX_UNDO, UndoHistory, take_out
 
 __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION", "MANIFEST", "TRASH",
-           "folder_name", "slugify", "MAX_UNDO"]
+           "project_folder_name", "slugify", "MAX_UNDO"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class Project:
         """
         name = " ".join(str(name).split()) or "Untitled"
         parent = Path(parent) if parent is not None else paths.projects_dir()
-        folder = parent / folder_name(name)
+        folder = parent / project_folder_name(name)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise ProjectError(f"{folder} already exists and is not empty. Choose another name or folder.")
         try:
@@ -112,7 +112,7 @@ class Project:
         parent = Path(parent) if parent is not None else paths.projects_dir()
         for i in range(1, 10_000):
             candidate = name if i == 1 else f"{name} {i}"
-            folder = parent / folder_name(candidate)
+            folder = parent / project_folder_name(candidate)
             if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
                 return cls.create(candidate, parent)
         raise ProjectError(f"Could not find a free folder name for {name!r} in {parent}.")
