@@ -24,7 +24,7 @@ import torch
 
 from rmadapter_app.core.errors import ImageLoadError
 from rmadapter_app.core.events import StopHook, never_stop
-from rmadapter_app.core.images import load_rgb
+from rmadapter_app.core.images import decode_bytes, load_rgb
 
 
 @dataclass
@@ -51,10 +51,20 @@ class LoopStats:
     encode_seconds: float = 0.0    # time spent in the image encoder
 
 
-def prepare(item: ImageItem, preprocess: Callable) -> ImageItem:
-    """Decode + preprocess ``item.path`` into ``item.tensor``, or set ``item.error`` (never raises)."""
+def input_side(backbone) -> int:
+    """The short side an image needs for this backbone's input (its image size): decode no larger."""
+    return int(backbone.info.image_size)
+
+
+def prepare(item: ImageItem, preprocess: Callable, min_side: int | None = None, data: bytes | None = None) -> ImageItem:
+    """Decode (at ``min_side``: JPEG draft) + preprocess ``item.path`` into ``item.tensor``, or set
+    ``item.error`` (never raises). ``data``: the file's bytes when they were already read."""
     try:
-        item.tensor = preprocess(load_rgb(item.path))     # load_rgb refuses huge files before reading
+        if data is not None:
+            image = decode_bytes(data, item.path, min_side=min_side)[0]
+        else:
+            image = load_rgb(item.path, min_side=min_side)   # load_rgb refuses huge files before reading
+        item.tensor = preprocess(image)
     except ImageLoadError as exc:
         item.error = str(exc)
     except Exception as exc:  # a preprocessing failure on one odd image must not end the run
@@ -63,8 +73,9 @@ def prepare(item: ImageItem, preprocess: Callable) -> ImageItem:
 
 
 def default_workers() -> int:
-    """Decode threads: one less than the cores, between 1 and 4."""
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    """Decode threads: one per core, at least 2, at most 16 (Pillow releases the GIL while decoding,
+    so threads decode in parallel; on a GPU machine they must keep the GPU fed)."""
+    return max(2, min(16, os.cpu_count() or 2))
 
 
 def _producer(items: Sequence[ImageItem], load: Callable[[ImageItem], ImageItem], batch_size: int,
@@ -121,7 +132,7 @@ def _run_batch(classifier, items: list[ImageItem], lookup, store, stats: LoopSta
         for it, f in zip(known, found):
             if not f:            # gone from the cache since it was listed: encode it after all
                 it.cached = False
-                prepare(it, classifier.backbone.preprocess)
+                prepare(it, classifier.backbone.preprocess, input_side(classifier.backbone))
     fresh = [it for it in items if it.tensor is not None]
     if fresh:
         t0 = time.perf_counter()
@@ -155,8 +166,8 @@ def predict_in_batches(classifier, items: Sequence[ImageItem], *, batch_size: in
     """
     should_stop = should_stop or never_stop
     batch_size = max(1, int(batch_size))
-    preprocess = classifier.backbone.preprocess
-    load = load or (lambda it: prepare(it, preprocess))
+    preprocess, side = classifier.backbone.preprocess, input_side(classifier.backbone)
+    load = load or (lambda it: prepare(it, preprocess, side))
     stats = LoopStats()
     q: queue.Queue = queue.Queue(maxsize=max(1, prefetch_batches))
     stop = threading.Event()

@@ -37,6 +37,12 @@ MAX_PIXELS = 20_000 * 20_000  # 400 MP: larger images are refused instead of exh
 # A full decode holds 3 bytes per pixel: beyond this many pixels an image is decoded only at a reduced
 # scale (JPEG draft), which needs 1/4 to 1/64 of that, or refused when its format cannot be reduced.
 MAX_FULL_DECODE_PIXELS = 150_000_000
+# Training's random-resized crops take as little as 8 % of an image: decode at 3x the model's input so
+# that even those crops keep about the model's resolution (JPEG draft then stops at 1/4 for 12 MP).
+AUGMENT_DECODE_FACTOR = 3
+# Files up to this size are read into memory once (hashed and decoded from the same bytes); larger
+# ones (rare: big scans, TIFF stacks) are hashed in blocks and decoded from the file.
+READ_ONCE_MAX_BYTES = 64 * 2**20
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS   # Pillow's own bomb guard: warns above, refuses above twice this
 # No image file is this large (a 24 MP 16-bit TIFF is ~150 MB, a 200 MP JPEG ~100 MB): a bigger file is
 # refused from its size alone, before it is read, hashed or copied (a sparse 10 GB ".jpg" costs nothing).
@@ -171,23 +177,58 @@ class DecodedImage:
     full_size: tuple[int, int]
 
 
+def decode_side(image_size: int, augment: bool = False) -> int:
+    """The short side to decode at for a model whose input is ``image_size`` (3x for augmented views)."""
+    return int(image_size) * (AUGMENT_DECODE_FACTOR if augment else 1)
+
+
+def read_file_bytes(path: Path | str) -> tuple[bytes | None, str]:
+    """A file's bytes and their SHA-256, after :func:`check_image_file` (one read of the file).
+
+    A file over :data:`READ_ONCE_MAX_BYTES` is hashed in blocks instead and its bytes are not kept
+    (None): with a decode thread per core, whole 500 MB scans in memory would add up.
+
+    Raises:
+        ImageLoadError: as :func:`check_image_file`, or the file could not be read.
+    """
+    path = Path(path)
+    st = check_image_file(path)
+    try:
+        with open(path, "rb") as fh:
+            if st.st_size > READ_ONCE_MAX_BYTES:
+                h, read = hashlib.sha256(), 0
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+                    read += len(block)
+                    if read > MAX_IMAGE_FILE_BYTES:
+                        break
+                data, digest = None, h.hexdigest()
+            else:
+                data = fh.read(MAX_IMAGE_FILE_BYTES + 1)
+                read, digest = len(data), hashlib.sha256(data).hexdigest()
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    if read > MAX_IMAGE_FILE_BYTES:      # it grew after the size check
+        raise ImageLoadError(f"{path.name}: the file is far larger than any image; skipped")
+    return data, digest
+
+
+def decode_bytes(data: bytes | None, path: Path | str, *,
+                 min_side: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
+    """(upright RGB image, full size) from a file's bytes (None: read ``path`` again); errors name
+    ``path``. See ``min_side`` in the module docstring."""
+    return _decode(Path(path) if data is None else io.BytesIO(data), Path(path), min_side)
+
+
 def read_image(path: Path | str, *, min_side: int | None = None) -> DecodedImage:
     """Read a file once, hash its bytes and decode them (see the module docstring for ``min_side``).
 
     Raises:
         ImageLoadError: as :func:`load_rgb`.
     """
-    path = Path(path)
-    check_image_file(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_IMAGE_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_IMAGE_FILE_BYTES:      # it grew after the size check
-        raise ImageLoadError(f"{path.name}: the file is far larger than any image; skipped")
-    image, full_size = _decode(io.BytesIO(data), path, min_side)
-    return DecodedImage(image, hashlib.sha256(data).hexdigest(), full_size)
+    data, digest = read_file_bytes(path)
+    image, full_size = decode_bytes(data, path, min_side=min_side)
+    return DecodedImage(image, digest, full_size)
 
 
 def iter_image_files(paths: Iterable[Path | str], recursive: bool = True,

@@ -78,3 +78,35 @@ def test_a_huge_jpeg_is_reduced_not_refused_and_a_huge_png_is_refused_in_words(t
         read_image(tmp_path / "huge.png", min_side=224)
     with pytest.raises(ImageLoadError, match="too large"):
         load_rgb(tmp_path / "huge.jpg")                    # a full decode of it is refused, not attempted
+
+
+def test_labeling_reads_each_photo_once_at_the_model_scale(tmp_path, tiny_backbone, monkeypatch):
+    """One open() per image file for hash and decode together; JPEGs decoded at the model's input size."""
+    import builtins
+
+    from rmadapter_app.core import images
+    from rmadapter_app.core.classifier import Classifier
+    from rmadapter_app.core.label.embedding_cache import EmbeddingCache
+    from rmadapter_app.core.label.engine import run_labeling
+
+    folder = tmp_path / "card"
+    folder.mkdir()
+    files = [photo_like(folder / f"IMG_{i}.jpg", (1600, 1200), seed=i) for i in range(6)]
+    opened, sides = [], []
+    real_open, real_decode = builtins.open, images._decode
+
+    def counting_open(file, *a, **k):
+        if str(file).endswith(".jpg"):
+            opened.append(str(file))
+        return real_open(file, *a, **k)
+
+    def recording_decode(source, path, min_side):
+        sides.append(min_side)
+        return real_decode(source, path, min_side)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(images, "_decode", recording_decode)
+    with Classifier(tiny_backbone, None, ["red", "green"]) as clf:
+        run = run_labeling(clf, [folder], cache=EmbeddingCache.for_classifier(clf, root=tmp_path / "cache"))
+    assert run.n_errors == 0 and run.encoded == 6
+    assert sorted(opened) == sorted(str(f) for f in files)               # each file opened exactly once
+    assert sides == [tiny_backbone.info.image_size] * 6

@@ -22,11 +22,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rmadapter_app.core.batches import ImageItem, predict_in_batches, prepare
+from rmadapter_app.core.batches import ImageItem, input_side, predict_in_batches, prepare
 from rmadapter_app.core.errors import ImageLoadError, RMAdapterError
 from rmadapter_app.core.events import EventHook, LabelProgressEvent, StatusEvent, StopHook, no_event
-from rmadapter_app.core.fileio import sha256_of_file
-from rmadapter_app.core.images import check_image_file, iter_image_files
+from rmadapter_app.core.images import iter_image_files, read_file_bytes
 from rmadapter_app.core.label.embedding_cache import EmbeddingCache, classifier_identity
 from rmadapter_app.core.prediction import Prediction
 
@@ -103,21 +102,18 @@ class LabelRun:
         return out
 
 
-def _hash_or_prepare(item: ImageItem, cache: EmbeddingCache, preprocess) -> ImageItem:
-    """Read and hash one file; unless its embedding is cached, decode + preprocess it. Errors become reasons."""
+def _hash_or_prepare(item: ImageItem, cache: EmbeddingCache, preprocess, min_side: int) -> ImageItem:
+    """Read one file once and hash its bytes; unless its embedding is cached, decode those bytes (at the
+    model's scale) and preprocess them. Errors become reasons."""
     try:
-        check_image_file(item.path)                   # refuses a 10 GB "photo" before reading it
-        item.key = sha256_of_file(item.path)          # streamed: a large file never sits in memory whole
+        data, item.key = read_file_bytes(item.path)   # refuses a 10 GB "photo" before reading it
     except ImageLoadError as exc:
         item.error = str(exc)
-        return item
-    except OSError as exc:
-        item.error = f"{item.path.name}: cannot be read ({exc.strerror or exc})"
         return item
     if cache.contains(item.key):
         item.cached = True
         return item
-    return prepare(item, preprocess)
+    return prepare(item, preprocess, min_side, data=data)
 
 
 def _report_cache(cache: EmbeddingCache, run: LabelRun, on_event: EventHook) -> None:
@@ -197,7 +193,7 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
     on_event(StatusEvent(f"Labeling {len(todo)} images ({sum(e is not None for e in errors)} skipped while listing)"))
     speed = _Speed()
     speed.add(time.perf_counter(), run.n_done)
-    preprocess = classifier.backbone.preprocess
+    preprocess, side = classifier.backbone.preprocess, input_side(classifier.backbone)
 
     def record(items: list[ImageItem]) -> None:
         """One batch scored: its rows of the run, then a progress event with speed and time left."""
@@ -217,7 +213,7 @@ def run_labeling(classifier, sources: Sequence[Path | str], *, recursive: bool =
 
     try:
         stats = predict_in_batches(classifier, todo, batch_size=batch_size,
-                                   load=lambda it: _hash_or_prepare(it, cache, preprocess),
+                                   load=lambda it: _hash_or_prepare(it, cache, preprocess, side),
                                    lookup=cache.get_many, store=cache.put, on_batch=record,
                                    should_stop=should_stop, workers=workers, prefetch_batches=prefetch_batches)
     finally:

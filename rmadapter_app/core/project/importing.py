@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rmadapter_app.core.errors import ImageLoadError, ProjectError, RMAdapterError
 from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook
-from rmadapter_app.core.fileio import atomic_write, sha256_of_file
-from rmadapter_app.core.images import IMAGE_SUFFIXES, Problem, check_image_file, iter_image_files, load_rgb
+from rmadapter_app.core.fileio import atomic_write, atomic_write_bytes
+from rmadapter_app.core.images import IMAGE_SUFFIXES, Problem, decode_bytes, iter_image_files, read_file_bytes
 from rmadapter_app.core.project.files import IMAGES, AddResult, ClassEntry, ImageEntry, class_dir, inside, make_dirs
 
 
@@ -22,7 +23,8 @@ def copy_images(folder: Path, entry: ClassEntry, paths_in: Iterable[Path | str],
                 on_event: EventHook, should_stop: StopHook) -> AddResult:
     """Copy image files (and images inside folders, recursively) into ``entry``'s folder.
 
-    Each file is decoded once to check it; broken or unsupported files are rejected with a reason,
+    Each file is read once (hashed, decoded at a reduced scale to check it, and written from the same
+    bytes), several at a time on threads; broken or unsupported files are rejected with a reason,
     files whose SHA-256 is in ``known`` (sha256 -> class name, updated here) are duplicates. A stop
     keeps what was copied so far (``result.stopped``). ``result.added`` holds the new entries, not
     yet part of ``entry``.
@@ -33,42 +35,60 @@ def copy_images(folder: Path, entry: ClassEntry, paths_in: Iterable[Path | str],
     result = AddResult()
     files = list(iter_image_files([Path(p) for p in paths_in], True, result.rejected))
     dest_dir = class_dir(folder, entry.folder)          # ProjectError for a linked class folder
-    for i, src in enumerate(files):
-        if should_stop():
-            result.stopped = True
-            break
-        on_event(ProgressEvent("Adding images", i, len(files)))
-        _copy_one(folder, src, entry, dest_dir, known, result)
-    on_event(ProgressEvent("Adding images", len(files), len(files)))
+    workers = max(2, min(8, os.cpu_count() or 2))
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="image-add") as pool:
+        for start in range(0, len(files), IMPORT_CHUNK):
+            chunk = files[start:start + IMPORT_CHUNK]
+            for src, read in zip(chunk, pool.map(_read_and_check, chunk)):
+                if should_stop():                    # between two files, as before: the rest stay out
+                    result.stopped = True
+                    break
+                on_event(ProgressEvent("Adding images", done, len(files)))
+                _store_one(folder, src, read, entry, dest_dir, known, result)
+                done += 1
+            if result.stopped:
+                break
+    on_event(ProgressEvent("Adding images", done, len(files)))
     return result
 
 
-def _copy_one(folder: Path, src: Path, entry: ClassEntry, dest_dir: Path, known: dict[str, str],
-              result: AddResult) -> None:
-    """Check, hash and copy one file; the outcome goes into ``result`` (added, duplicate or rejected)."""
+IMPORT_CHUNK = 16      # files read and checked in parallel at a time (bounds the bytes held in memory)
+
+
+def _read_and_check(src: Path) -> tuple[bytes | None, str] | Problem:
+    """One read of the file: its bytes and SHA-256, after decoding them (reduced) to check it is an image;
+    or the Problem that keeps it out. Runs on a worker thread."""
     try:
-        check_image_file(src)              # a huge (or sparse) file is refused before it is read
-        digest = sha256_of_file(src)
+        data, digest = read_file_bytes(src)         # a huge (or sparse) file is refused before it is read
+        decode_bytes(data, src, min_side=CHECK_SIDE)
     except ImageLoadError as exc:
-        result.rejected.append(Problem(src, str(exc).removeprefix(f"{src.name}: ")))
+        return Problem(src, str(exc).removeprefix(f"{src.name}: "))
+    return data, digest
+
+
+CHECK_SIDE = 256       # decoding at this scale still reads (and so checks) every byte of a JPEG
+
+
+def _store_one(folder: Path, src: Path, read, entry: ClassEntry, dest_dir: Path, known: dict[str, str],
+               result: AddResult) -> None:
+    """Copy one checked file in (the bytes already read), or record it as a duplicate or a problem."""
+    if isinstance(read, Problem):
+        result.rejected.append(read)
         return
-    except OSError as exc:
-        result.rejected.append(Problem(src, f"cannot be read ({exc.strerror or exc})"))
-        return
+    data, digest = read
     if digest in known:
         result.duplicates.append((src, known[digest]))
-        return
-    try:
-        load_rgb(src)
-    except ImageLoadError as exc:
-        result.rejected.append(Problem(src, str(exc).removeprefix(f"{src.name}: ")))
         return
     image_id = digest[:16]
     try:
         # checked again for each file: no link may have appeared on the way, or at the name itself
         dest = inside(folder, f"{IMAGES}/{entry.folder}/{image_id}{src.suffix.lower()}")
         make_dirs(folder, dest_dir)
-        atomic_write(dest, lambda tmp: shutil.copyfile(src, tmp))
+        if data is not None:
+            atomic_write_bytes(dest, data)
+        else:                                        # a file too large to keep in memory: copy it
+            atomic_write(dest, lambda tmp: shutil.copyfile(src, tmp))
     except (RMAdapterError, OSError) as exc:
         result.rejected.append(Problem(src, f"could not be copied into the project ({exc})"))
         return

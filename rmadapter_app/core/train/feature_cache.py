@@ -20,7 +20,7 @@ from rmadapter_app.core.config import AdapterConfig, TrainConfig
 from rmadapter_app.core.device import DeviceInfo
 from rmadapter_app.core.errors import CancelledError
 from rmadapter_app.core.events import EventHook, ProgressEvent, StatusEvent, StopHook
-from rmadapter_app.core.images import load_rgb
+from rmadapter_app.core.images import decode_side, load_rgb
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.model.encoders import AdaptedCLIP, TextTokens
 from rmadapter_app.core.model.inject import attach
@@ -66,7 +66,8 @@ def encode_image_cache(model: AdaptedCLIP, paths: Sequence[Path], *, preprocess:
     for start in range(0, len(paths), ENCODE_BATCH):
         if should_stop():
             raise CancelledError("Stopped while caching features")
-        chunk = [load_rgb(p) for p in paths[start:start + ENCODE_BATCH]]
+        side = decode_side(model.backbone.info.image_size, augment=train_preprocess is not None)
+        chunk = [load_rgb(p, min_side=side) for p in paths[start:start + ENCODE_BATCH]]
         views = [torch.stack([preprocess(im) for im in chunk])]
         for _ in range(n_views - 1):
             views.append(torch.stack([train_preprocess(im) for im in chunk]))

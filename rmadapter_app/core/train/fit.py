@@ -20,7 +20,7 @@ from rmadapter_app.core.config import AdapterConfig, TrainConfig
 from rmadapter_app.core.device import DeviceInfo
 from rmadapter_app.core.errors import DatasetError
 from rmadapter_app.core.events import EpochEvent, EventHook, FoldEvent, StatusEvent, StepEvent, StopHook
-from rmadapter_app.core.images import load_rgb
+from rmadapter_app.core.images import decode_side, load_rgb
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.model.encoders import AdaptedCLIP
 from rmadapter_app.core.model.inject import AttachHandle, attach
@@ -104,7 +104,8 @@ class Fitter:
         ims = []
         for i in idx.tolist():
             if i not in self.pil_cache:
-                self.pil_cache[i] = load_rgb(self.data.paths[i])
+                side = decode_side(self.backbone.info.image_size, augment=self.cfg.augment)
+                self.pil_cache[i] = load_rgb(self.data.paths[i], min_side=side)   # reduced: no 36 MB photos
             ims.append(tf(self.pil_cache[i]))
         return torch.stack(ims).to(self.backbone.device)
 

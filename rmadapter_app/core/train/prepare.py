@@ -17,6 +17,9 @@ from rmadapter_app.core.images import Problem, load_rgb
 from rmadapter_app.core.train.data import Sample, take_shots
 
 
+VALIDATE_SIDE = 224     # checking that an image decodes needs no more than a model's input
+
+
 @dataclass(frozen=True)
 class ClassList:
     """The classes a run trains: names in label order and one prompt per class."""
@@ -59,7 +62,7 @@ def load_readable(paths: Sequence[Path], on_event: EventHook) -> tuple[list[int]
     ok, problems = [], []
     for i, p in enumerate(paths):
         try:
-            load_rgb(p)
+            load_rgb(p, min_side=VALIDATE_SIDE)      # decodes every byte, at a reduced scale where it can
             ok.append(i)
         except ImageLoadError as exc:
             problems.append(Problem(Path(p), str(exc)))
