@@ -14,6 +14,7 @@ import torch
 from rmadapter_app.core.errors import DatasetError, ImageLoadError
 from rmadapter_app.core.events import EventHook, StatusEvent
 from rmadapter_app.core.images import Problem, load_rgb
+from rmadapter_app.core.naming import fill_template
 from rmadapter_app.core.train.data import Sample, take_shots
 
 
@@ -42,14 +43,15 @@ class PreparedData:
 
 def check_classes(samples: Sequence[Sample], class_names: Sequence[str], prompts: Sequence[str] | None,
                   template: str) -> ClassList:
-    """The class list with its prompts (default ``template.format(name)``), checked against the samples.
+    """The class list with its prompts (default ``fill_template(template, name)``: "an apple"), checked
+    against the samples.
 
     Raises:
         DatasetError: fewer than two classes, a prompt count that does not match, or a sample
             whose label is not a class.
     """
     names = list(class_names)
-    prompt_list = list(prompts) if prompts is not None else [template.format(c) for c in names]
+    prompt_list = list(prompts) if prompts is not None else [fill_template(template, c) for c in names]
     if len(names) < 2 or len(prompt_list) != len(names):
         raise DatasetError("Training needs at least two classes, each with a prompt.")
     if any(not 0 <= y < len(names) for _, y in samples):
