@@ -39,7 +39,7 @@ from rmadapter_app.core.model.cache import BackboneCache, load_spec
 from rmadapter_app.core.model.encoders import AdaptedCLIP
 from rmadapter_app.core.model.inject import attach
 from rmadapter_app.core.model.spec import BackboneSpec
-from rmadapter_app.core.naming import DEFAULT_TEMPLATE
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE, fill_template
 from rmadapter_app.core.prediction import Prediction
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ class Classifier:
         for extra in extra_classes:
             if extra.strip() and extra.strip().lower() not in {n.lower() for n in names}:
                 names.append(extra.strip())
-                prompts.append(template.format(extra.strip()))
+                prompts.append(fill_template(template, extra.strip()))
         return cls(backbone, adapters, names, prompts, template=template, header=header, base_classes=base)
 
     @classmethod
@@ -191,7 +191,7 @@ class Classifier:
         if len(names) < 1:
             raise ValueError("A classifier needs at least one class.")
         self.class_names = names
-        self.prompts = list(prompts) if prompts is not None else [self.template.format(n) for n in names]
+        self.prompts = list(prompts) if prompts is not None else [fill_template(self.template, n) for n in names]
         with torch.no_grad():
             self.text_features = F.normalize(self.model.encode_text(self.prompts).float(), dim=-1)  # [C, E]
 
@@ -200,7 +200,7 @@ class Classifier:
         names = [n.strip() for n in names if n.strip()]
         known = {n.lower() for n in self.class_names}
         new = [n for n in names if n.lower() not in known]
-        self.set_classes(self.class_names + new, self.prompts + [self.template.format(n) for n in new])
+        self.set_classes(self.class_names + new, self.prompts + [fill_template(self.template, n) for n in new])
 
     def set_added_classes(self, added: Iterable[str], base_names: Sequence[str] | None = None) -> None:
         """The class list becomes the base classes plus ``added`` names not among them (case-insensitive).
@@ -209,12 +209,12 @@ class Classifier:
         edited). Text features are recomputed only when the class list changes.
         """
         if base_names is not None:
-            self.base_classes = (list(base_names), [self.template.format(n) for n in base_names])
+            self.base_classes = (list(base_names), [fill_template(self.template, n) for n in base_names])
         names, prompts = self.base_classes
         known = {n.casefold() for n in names}
         extras = [n for n in added if n.casefold() not in known]
         if names + extras != self.class_names:
-            self.set_classes(names + extras, prompts + [self.template.format(n) for n in extras])
+            self.set_classes(names + extras, prompts + [fill_template(self.template, n) for n in extras])
 
     # ------------------------------------------------------------------ images
     @torch.no_grad()

@@ -39,12 +39,12 @@ def fill_template(template: str, name: str) -> str:
 
     "a photo of a {}." gives "a photo of an apple.", "a photo of a unicorn.", and "a photo of the Eiffel
     Tower." for "the Eiffel Tower" (a name that brings its own article keeps it alone). Templates
-    without "a {}" are filled as they are.
+    without "a {}" are filled as they are; one with numbered fields ("{0}") as ``str.format`` fills it.
     """
     name = " ".join(str(name).split())
     head, sep, tail = template.partition("{}")
-    if not sep:
-        return template
+    if not sep:                      # "{0}" fields are filled as str.format does; no field: as it is
+        return template.format(name) if "{" in template else template
     words = head.rstrip().rsplit(" ", 1)
     if head.endswith(" ") and words[-1] in ("a", "an", "A", "An"):
         if name.lower().startswith(_ARTICLES):

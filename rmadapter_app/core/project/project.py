@@ -33,7 +33,7 @@ from rmadapter_app.core import paths
 from rmadapter_app.core.errors import ProjectError, RMAdapterError
 from rmadapter_app.core.events import EventHook, StatusEvent, StopHook, never_stop, no_event
 from rmadapter_app.core.fileio import atomic_write_json
-from rmadapter_app.core.naming import DEFAULT_TEMPLATE, class_name_from_folder
+from rmadapter_app.core.naming import DEFAULT_TEMPLATE, class_name_from_folder, fill_template
 from rmadapter_app.core.project import edits
 from rmadapter_app.core.project.changes import ChangeCallback, ChangeHub
 from rmadapter_app.core.project.files import (
@@ -65,6 +65,8 @@ __all__ = ["AddResult", "ClassEntry", "ImageEntry", "Project", "SCHEMA_VERSION",
            "project_folder_name", "slugify", "MAX_UNDO"]
 
 logger = logging.getLogger(__name__)
+
+MAX_NAME = 120       # characters in a project's display name
 
 
 class Project:
@@ -149,6 +151,30 @@ class Project:
         except RMAdapterError as exc:
             raise ProjectError(str(exc)) from exc
 
+    def rename(self, name: str) -> str:
+        """Give the project another display name (saved in project.json); returns the name kept.
+
+        The folder keeps its name, so nothing on disk moves and paths to it keep working. Not an undo
+        step (like the settings): renaming again is the way back.
+
+        Raises:
+            ProjectError: the name is empty or longer than :data:`MAX_NAME`.
+        """
+        clean = " ".join(str(name).split())
+        if not clean:
+            raise ProjectError("A project needs a name.")
+        if len(clean) > MAX_NAME:
+            raise ProjectError(f"That name is {len(clean)} characters long; keep it under {MAX_NAME}.")
+        with self._lock:
+            if clean != self.name:
+                before, self.name = self.name, clean
+                try:
+                    self.save()
+                except ProjectError:
+                    self.name = before
+                    raise
+        return self.name
+
     # ------------------------------------------------------------------ queries
     def class_names(self) -> list[str]:
         return [c.name for c in self.classes]
@@ -168,7 +194,7 @@ class Project:
     def prompt_for(self, name: str, template: str = DEFAULT_TEMPLATE) -> str:
         """The text prompt of a class: the template with its name, plus its description if any."""
         c = self.get_class(name)
-        prompt = template.format(c.name)
+        prompt = fill_template(template, c.name)          # "a photo of an apple."
         desc = c.description.strip().rstrip(".").strip()
         if desc:
             prompt = f"{prompt.rstrip().rstrip('.')}, {desc}."
