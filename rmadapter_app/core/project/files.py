@@ -50,18 +50,21 @@ class ClassEntry:
 
 @dataclass
 class AddResult:
-    """What an add did: copies made, files already in the project, files refused (with reasons)."""
+    """What an add did: copies made, files already in the project, files refused (with reasons), and
+    notes on files added that may not help (``warnings``)."""
 
     added: list[ImageEntry] = field(default_factory=list)
     duplicates: list[tuple[Path, str]] = field(default_factory=list)   # (file, class that holds it)
     rejected: list[Problem] = field(default_factory=list)
     stopped: bool = False
     classes_created: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)      # added, with a note (e.g. a very small image)
 
     def merge(self, other: AddResult) -> None:
         self.added += other.added
         self.duplicates += other.duplicates
         self.rejected += other.rejected
+        self.warnings += other.warnings
         self.stopped = self.stopped or other.stopped
         self.classes_created += other.classes_created
 

@@ -6,11 +6,14 @@ files into the project folder and returns what it made; the project then takes t
 """
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from PIL import Image
 
 from rmadapter_app.core.errors import ImageLoadError, ProjectError, RMAdapterError
 from rmadapter_app.core.events import EventHook, ProgressEvent, StopHook
@@ -24,8 +27,10 @@ def copy_images(folder: Path, entry: ClassEntry, paths_in: Iterable[Path | str],
     """Copy image files (and images inside folders, recursively) into ``entry``'s folder.
 
     Each file is read once (hashed, decoded at a reduced scale to check it, and written from the same
-    bytes), several at a time on threads; broken or unsupported files are rejected with a reason,
-    files whose SHA-256 is in ``known`` (sha256 -> class name, updated here) are duplicates. A stop
+    bytes), several at a time on threads; broken or unsupported files, images of fewer than
+    :data:`MIN_SIDE` pixels a side and fully transparent ones are rejected with a reason; images smaller
+    than :data:`SMALL_SIDE` are added with a note in ``result.warnings``; files whose SHA-256 is in
+    ``known`` (sha256 -> class name, updated here) are duplicates. A stop
     keeps what was copied so far (``result.stopped``). ``result.added`` holds the new entries, not
     yet part of ``entry``.
 
@@ -56,18 +61,49 @@ def copy_images(folder: Path, entry: ClassEntry, paths_in: Iterable[Path | str],
 IMPORT_CHUNK = 16      # files read and checked in parallel at a time (bounds the bytes held in memory)
 
 
-def _read_and_check(src: Path) -> tuple[bytes | None, str] | Problem:
-    """One read of the file: its bytes and SHA-256, after decoding them (reduced) to check it is an image;
-    or the Problem that keeps it out. Runs on a worker thread."""
+def _read_and_check(src: Path) -> tuple[bytes | None, str, str] | Problem:
+    """One read of the file: its bytes, SHA-256 and a note for the user ("" or why it may not help),
+    after decoding them (reduced) to check it is an image worth learning from; or the Problem that
+    keeps it out (not an image, fewer than :data:`MIN_SIDE` pixels a side, fully transparent).
+    Runs on a worker thread."""
     try:
         data, digest = read_file_bytes(src)         # a huge (or sparse) file is refused before it is read
-        decode_bytes(data, src, min_side=CHECK_SIDE)
+        image, (width, height) = decode_bytes(data, src, min_side=CHECK_SIDE)
     except ImageLoadError as exc:
         return Problem(src, str(exc).removeprefix(f"{src.name}: "))
-    return data, digest
+    if min(width, height) < MIN_SIDE:
+        return Problem(src, f"only {width}x{height} pixels: too small to learn from (at least {MIN_SIDE} "
+                            f"pixels a side, {SMALL_SIDE} or more is better); not added")
+    if _blank_white(image) and _fully_transparent(data, src):
+        return Problem(src, "fully transparent: there is nothing to see in it; not added")
+    note = ""
+    if min(width, height) < SMALL_SIDE:
+        note = (f"added, but only {width}x{height} pixels: it is enlarged to the model's size, so fine "
+                f"detail is missing; a larger picture teaches more")
+    return data, digest, note
 
 
 CHECK_SIDE = 256       # decoding at this scale still reads (and so checks) every byte of a JPEG
+MIN_SIDE = 8           # fewer pixels than this on a side: refused (a 1x1 "image" teaches nothing)
+SMALL_SIDE = 32        # fewer than this: added with a note (CIFAR's 32 px is about the least CLIP reads well)
+
+
+def _blank_white(image) -> bool:
+    """Every pixel white: what a fully transparent image becomes once composited (cheap: reduced image)."""
+    return all(lo == hi == 255 for lo, hi in image.getextrema())
+
+
+def _fully_transparent(data: bytes | None, src: Path) -> bool:
+    """True when the file has an alpha channel and every pixel of it is 0 (read only for blank images)."""
+    try:
+        with Image.open(io.BytesIO(data) if data is not None else src) as im:
+            if im.mode == "P" and "transparency" not in im.info:
+                return False
+            if im.mode not in ("RGBA", "LA", "PA", "P") and "transparency" not in im.info:
+                return False
+            return im.convert("RGBA").getchannel("A").getextrema()[1] == 0
+    except Exception:  # noqa: BLE001 - it decoded once already; any doubt means "not transparent"
+        return False
 
 
 def _store_one(folder: Path, src: Path, read, entry: ClassEntry, dest_dir: Path, known: dict[str, str],
@@ -76,7 +112,7 @@ def _store_one(folder: Path, src: Path, read, entry: ClassEntry, dest_dir: Path,
     if isinstance(read, Problem):
         result.rejected.append(read)
         return
-    data, digest = read
+    data, digest, note = read
     if digest in known:
         result.duplicates.append((src, known[digest]))
         return
@@ -94,6 +130,8 @@ def _store_one(folder: Path, src: Path, read, entry: ClassEntry, dest_dir: Path,
         return
     known[digest] = entry.name
     result.added.append(ImageEntry(image_id, dest.relative_to(folder).as_posix(), digest, src.name))
+    if note:
+        result.warnings.append(Problem(src, note))
 
 
 def find_class_folders(root: Path) -> tuple[list[Path], list[Problem]]:
