@@ -42,6 +42,17 @@ def add_parser(sub, add_backbone_args) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--undo", type=Path, metavar="JOURNAL",
                    help="undo a labeling run from its journal (rmadapter-journal-*.jsonl in the output folder)")
+    ray = p.add_argument_group("Ray cluster (the cluster extra; see docs/CLUSTER.md)")
+    ray.add_argument("--ray", metavar="ADDRESS",
+                     help="decode and encode on a Ray cluster: auto, HOST:PORT of its head, ray://HOST:PORT, "
+                          "or local (a cluster inside this process, on 127.0.0.1 only); this computer still "
+                          "lists, scores and writes every file")
+    ray.add_argument("--ray-send-bytes", action="store_true",
+                     help="read the files on this computer and send their bytes (workers that cannot see them)")
+    ray.add_argument("--ray-workers", type=int, metavar="N", help="model copies (default: one per GPU, or per 4 CPUs)")
+    ray.add_argument("--ray-cpus-per-worker", type=float, metavar="C", help="CPUs per worker, for decoding")
+    ray.add_argument("--ray-gpus-per-worker", type=float, metavar="G",
+                     help="GPUs per worker (default: 1 when the cluster has GPUs, else 0)")
     add_backbone_args(p, None)
     p.set_defaults(handler=run_label_command)
     return p
@@ -131,6 +142,44 @@ def _check_args(args) -> None:
         raise SystemExit("error: --top-k and --batch-size must be at least 1")
     if args.adapter is None and len(args.classes + args.extra_class) < 2:
         raise SystemExit("error: give --adapter FILE, or at least two class names with --class")
+    _check_ray_args(args)
+
+
+def _check_ray_args(args) -> None:
+    ray_flags = [flag for flag, value in (("--ray-send-bytes", args.ray_send_bytes), ("--ray-workers", args.ray_workers),
+                                          ("--ray-cpus-per-worker", args.ray_cpus_per_worker),
+                                          ("--ray-gpus-per-worker", args.ray_gpus_per_worker)) if value]
+    if args.ray is None:
+        if ray_flags:
+            raise SystemExit(f"error: {ray_flags[0]} needs --ray ADDRESS")
+        return
+    from .core.label.cluster import INSTALL_HINT, ray_installed
+
+    if not args.ray.strip():
+        raise SystemExit("error: --ray needs an address: auto, HOST:PORT, ray://HOST:PORT or local")
+    if not ray_installed():
+        raise SystemExit(f"error: --ray needs Ray, which is not installed: {INSTALL_HINT}")
+    if args.ray_workers is not None and args.ray_workers < 1:
+        raise SystemExit("error: --ray-workers must be at least 1")
+    if args.ray_cpus_per_worker is not None and args.ray_cpus_per_worker <= 0:
+        raise SystemExit("error: --ray-cpus-per-worker must be above 0")
+    if args.ray_gpus_per_worker is not None and args.ray_gpus_per_worker < 0:
+        raise SystemExit("error: --ray-gpus-per-worker must be 0 or more")
+
+
+def _label_on_ray(args, clf, events, stop):
+    """The same LabelRun as run_labeling, with decoding and encoding on the Ray cluster at ``--ray``."""
+    from .core.label.cluster import RayOptions
+    from .core.label.ray_backend import label_on_ray
+    from .core.label.ray_worker import ModelRecipe
+    from .core.model.adapter_file import read_adapter_header
+    from .core.model.spec import BackboneSpec
+
+    spec = BackboneSpec.from_cli_args(args, read_adapter_header(args.adapter) if args.adapter else None)
+    options = RayOptions(args.ray.strip(), send_bytes=args.ray_send_bytes, workers=args.ray_workers,
+                         cpus_per_worker=args.ray_cpus_per_worker, gpus_per_worker=args.ray_gpus_per_worker)
+    return label_on_ray(clf, args.sources, ModelRecipe.of(clf, spec, args.adapter), options,
+                        recursive=not args.no_recursive, batch_size=args.batch_size, on_event=events, should_stop=stop)
 
 
 def run_label_command(args, progress) -> int:
@@ -145,10 +194,15 @@ def run_label_command(args, progress) -> int:
     from .core.label.write import apply_plan
 
     events = _LabelProgress(progress)
+    if args.ray is not None and args.device == "auto":
+        args.device = "cpu"          # the driver only scores: the cluster's GPUs are the workers'
     with StopFlag() as stop:
         with make_classifier(args, events, stop) as clf:
-            run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
-                               on_event=events, should_stop=stop)
+            if args.ray is not None:
+                run = _label_on_ray(args, clf, events, stop)
+            else:
+                run = run_labeling(clf, args.sources, recursive=not args.no_recursive, batch_size=args.batch_size,
+                                   on_event=events, should_stop=stop)
     results = run.results(top_k=args.top_k)
     for text in getattr(run, "warnings", []):
         progress.say(f"warning: {text}")
@@ -170,6 +224,9 @@ def run_label_command(args, progress) -> int:
                    "files failed; the journal lists them all")
     meta = {"classes": run.class_names, "adapter": str(args.adapter) if args.adapter else None,
             "stopped": run.stopped, "journal": str(journal.path) if journal and journal.path else None}
+    if args.ray is not None:
+        meta["ray"] = {"address": args.ray.strip(), "send_bytes": args.ray_send_bytes,
+                       **{k: int(run.stats[k]) for k in ("nodes", "workers") if k in run.stats}}
     if args.csv:
         report_backup(args.csv, progress)
         write_csv(args.csv, results, plan)
