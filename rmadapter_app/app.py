@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     apply_theme(app)
     app.styleHints().colorSchemeChanged.connect(_on_color_scheme_changed)
+    from rmadapter_app.gui.widgets import wheel_guard
+    wheel_guard.install(app)                       # the wheel scrolls pages, never an unfocused setting
     _translators[:] = install_translators(app)     # keep them alive
 
     from rmadapter_app.gui.errors import setup_logging

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from rmadapter_app.gui import errors
 
@@ -20,6 +20,8 @@ WEIGHTS_FILTER = "CLIP checkpoints (*.safetensors *.bin *.pt *.pth);;All files (
 CONFIG_FILTER = "open_clip model configs (*.json);;All files (*)"
 IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.jfif *.ppm *.pgm);;"
                 "All files (*)")
+PROJECT_IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.jpe *.jfif *.bmp *.dib *.gif *.tif *.tiff *.webp *.ppm *.pgm "
+                        "*.pbm *.pnm *.tga *.ico);;All files (*)")
 
 
 def _tr(text: str) -> str:
@@ -30,6 +32,24 @@ def ask_open_file(parent: QWidget | None, title: str, file_filter: str = "", sta
     """An existing file chosen by the user, or None when cancelled."""
     name, _ = QFileDialog.getOpenFileName(parent, title, str(start_dir or ""), file_filter)
     return Path(name) if name else None
+
+
+def ask_image_files(parent: QWidget | None) -> list[Path]:
+    """Image files to add to a class (the Project page's "Add images…"); [] when cancelled."""
+    names, _ = QFileDialog.getOpenFileNames(parent, _tr("Add images"), "", PROJECT_IMAGE_FILTER)
+    return [Path(n) for n in names]
+
+
+def ask_folder(parent: QWidget | None, title: str) -> Path | None:
+    """An existing folder chosen by the user, or None when cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, title)
+    return Path(name) if name else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A line of text typed by the user (maybe empty), or None when cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
 
 
 def ask_save_file(parent: QWidget | None, title: str, default_path: str | Path = "",

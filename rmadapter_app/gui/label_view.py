@@ -16,23 +16,41 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.label import status_text
 from rmadapter_app.gui.label.classifier_panel import split_names
 from rmadapter_app.gui.label.delegate import LabelDelegate
 from rmadapter_app.gui.label.histogram import ConfidenceHistogram
-from rmadapter_app.gui.label.results_model import (BUCKET_ROLE, CHOICES_ROLE, ERRORS, PATH_ROLE, SORT_ROLE,
-                                                   LabelResultsModel)
+from rmadapter_app.gui.label.results_model import (
+    BUCKET_ROLE,
+    CHOICES_ROLE,
+    ERRORS,
+    PATH_ROLE,
+    SORT_ROLE,
+    LabelResultsModel,
+)
 from rmadapter_app.gui.label.review_panel import THUMB, ReviewPanel
 from rmadapter_app.gui.label.setup_panel import SetupPanel
-from rmadapter_app.gui.label.worker_jobs import (DEFAULT_TEMPLATE, JOB_LABEL, JOB_RESCORE, JOB_UNDO, JOB_WRITE,
-                                                 ClassifierChoice, LabelJob, LabelOutcome, RescoreJob, UndoJob,
-                                                 WriteJob, WriteOutcome)
+from rmadapter_app.gui.label.worker_jobs import (
+    DEFAULT_TEMPLATE,
+    JOB_LABEL,
+    JOB_RESCORE,
+    JOB_UNDO,
+    JOB_WRITE,
+    ClassifierChoice,
+    LabelJob,
+    LabelOutcome,
+    RescoreJob,
+    UndoJob,
+    WriteJob,
+    WriteOutcome,
+)
 from rmadapter_app.gui.state import AppState
 from rmadapter_app.gui.thumbnails import ThumbnailCache
 from rmadapter_app.gui.widgets.drop_area import paths_from_mime
+from rmadapter_app.gui.widgets.message_label import fit_label
 
 __all__ = ["LabelPage", "ask_folder", "ask_image_files", "split_names", "ClassifierChoice", "LabelJob",
            "RescoreJob", "WriteJob", "UndoJob", "LabelOutcome", "WriteOutcome", "LabelResultsModel",
@@ -78,6 +96,7 @@ class LabelPage(QWidget):
         self._classifier = None
         self._classifier_key: tuple | None = None
         self._last_journal: Path | None = None
+        self._undone_folder: Path | None = None        # what the "Open folder" link after an undo opens
         self._job: str | None = None
         self.thumbnails = ThumbnailCache(THUMB, capacity=600, parent=self)
         self.setAcceptDrops(True)
@@ -108,7 +127,8 @@ class LabelPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.setup)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(380)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left = self._setup_column(scroll)
 
         # review: threshold, histogram, counts, the results table
         self.model = LabelResultsModel(self.thumbnails, self)
@@ -118,9 +138,11 @@ class LabelPage(QWidget):
             setattr(self, name, getattr(self.review, name))
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(scroll)
+        split.addWidget(left)
         split.addWidget(self.review)
         split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        split.setSizes([380, 700])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
@@ -130,6 +152,24 @@ class LabelPage(QWidget):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
+
+    def _setup_column(self, scroll: QScrollArea) -> QWidget:
+        """The settings scroll; Run, Stop, the progress bar and the status line stay below them, always
+        in view (taken out of the settings panel, which would scroll them off a small screen)."""
+        column = QWidget(self)
+        # wide enough for the settings (the scroll never scrolls sideways), plus its scroll bar
+        scroll.setMinimumWidth(self.setup.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.stop_button)
+        fit_label(self.status_label, max_lines=6)        # a long message wraps; it never widens the window
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(run_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        return column
 
     def _connect(self) -> None:
         self.add_folder_button.clicked.connect(self.add_folder)
@@ -369,7 +409,10 @@ class LabelPage(QWidget):
         journal = outcome.journal
         if journal.path is not None and journal.done:
             self._last_journal = journal.path
-        self.status_label.setText(status_text.write_done(outcome))
+            self._undone_folder = self._undo_folder(outcome.plan)
+        said = status_text.write_done(outcome)
+        self.status_label.setText(said)
+        self.review.show_written(said, outcome.plan.out_dir if journal.done or outcome.reports else None)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         if journal.failed:
@@ -379,6 +422,15 @@ class LabelPage(QWidget):
                                "\n".join(f"{p}: {why}" for p, why in journal.failed[:50]))
         self._update_buttons()
         self.writeFinished.emit(outcome)
+
+    def _undo_folder(self, plan) -> Path | None:
+        """Where an undo of this write puts things: moved images go back to the (first) folder they came
+        from; removed copies leave the output folder."""
+        if plan.mode == "move":
+            roots = list(self._run.sources) if self._run is not None else self.source_paths()
+            if roots:
+                return roots[0] if roots[0].is_dir() else roots[0].parent
+        return plan.out_dir
 
     def last_journal(self) -> Path | None:
         return self._last_journal
@@ -396,7 +448,9 @@ class LabelPage(QWidget):
         if result.left:
             dialogs.show_info(self, self.tr("Undo"), self.tr("Some files were left in place:") + "\n" + "\n".join(
                 f"{p}: {why}" for p, why in result.left[:20]))
-        self.status_label.setText(status_text.undo_done(result))
+        said = status_text.undo_done(result)
+        self.status_label.setText(said)
+        self.review.show_written(self.tr("Undone: {0}").format(said), self._undone_folder)
         self._update_buttons()
         self.undoFinished.emit(result)
 

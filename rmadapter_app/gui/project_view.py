@@ -1,13 +1,14 @@
 """The Project page: classes on the left, the selected class's images on the right, problems below.
 
-The page composes two panels (:mod:`rmadapter_app.gui.project`) and the problems list, and does the
-edits they ask for by calling the open project. It never refreshes by hand: the project tells what
+The page composes its panels (:mod:`rmadapter_app.gui.project`: name, classes, images) and the
+problems list, and does the edits they ask for by calling the open project. It never refreshes by hand: the project tells what
 changed (``state.projectChanges``, on the GUI thread) and :meth:`ProjectPage._on_project_changes`
 hands that to the models, which insert and remove rows, then keeps the selected class in view.
 
-Every way of adding images (drop, file dialog, paste, menu import) ends in :meth:`ProjectPage.add_paths`
-or :meth:`ProjectPage.drop_paths`, which tests call directly. The dialog helpers stay here (tests and
-the main window replace/call them on this module).
+Every way of adding images (drop, file dialog, paste, camera, menu import) ends in
+:meth:`ProjectPage.add_paths` or :meth:`ProjectPage.drop_paths`, which tests call directly. The dialog
+helpers (from :mod:`rmadapter_app.gui.dialogs`) are named here: tests and the main window replace or
+call them on this module.
 """
 from __future__ import annotations
 
@@ -15,21 +16,26 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.project.changes import ClassRenamed
 from rmadapter_app.core.project.drops import DropPlan, plan_drop
 from rmadapter_app.core.project.project import AddResult, Project
-from rmadapter_app.gui import errors
+from rmadapter_app.gui import camera, errors
+from rmadapter_app.gui.dialogs import PROJECT_IMAGE_FILTER as IMAGE_FILTER
+from rmadapter_app.gui.dialogs import ask_folder, ask_image_files, ask_text  # noqa: F401 - patched here by tests
 from rmadapter_app.gui.image_adder import ImageAdder
 from rmadapter_app.gui.project.class_panel import ClassListPanel
 from rmadapter_app.gui.project.image_panel import ImageGridPanel
+from rmadapter_app.gui.project.name_panel import ProjectNamePanel
 from rmadapter_app.gui.project_adding import (
     SYNC_LIMIT,
+    add_summary,
     clipboard_has_image,
     clipboard_image_file,
+    image_file,
     small_add,
     small_drop,
 )
@@ -42,26 +48,6 @@ __all__ = ["ProjectPage", "ask_image_files", "ask_folder", "ask_text", "IMAGE_FI
 
 logger = logging.getLogger(__name__)
 
-IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.jpe *.jfif *.bmp *.dib *.gif *.tif *.tiff *.webp *.ppm *.pgm "
-                "*.pbm *.pnm *.tga *.ico);;All files (*)")
-
-
-# ---------------------------------------------------------------- dialogs (tests replace these)
-def ask_image_files(parent: QWidget | None) -> list[Path]:
-    names, _ = QFileDialog.getOpenFileNames(parent, parent.tr("Add images") if parent else "Add images",
-                                            "", IMAGE_FILTER)
-    return [Path(n) for n in names]
-
-
-def ask_folder(parent: QWidget | None, title: str) -> Path | None:
-    name = QFileDialog.getExistingDirectory(parent, title)
-    return Path(name) if name else None
-
-
-def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
-    return value if ok else None
-
 
 class ProjectPage(QWidget):
     """Classes and their images. ``Page(state, parent=None)`` like every page.
@@ -72,9 +58,11 @@ class ProjectPage(QWidget):
 
     Signals:
         addFinished(object): an add ended (the core ``AddResult``, or None when it failed).
+        projectRenamed(str): the open project has a new name.
     """
 
     addFinished = Signal(object)
+    projectRenamed = Signal(str)
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(parent)
@@ -85,8 +73,11 @@ class ProjectPage(QWidget):
         self.class_model = ClassListModel(self._project, rename=self.rename_class, parent=self)
         self.image_model = ImageListModel(self._project, self.thumbs, self)
         self.class_panel = ClassListPanel(self.class_model, self)
-        self.image_panel = ImageGridPanel(self.image_model, self._move_targets, self)
+        self.image_panel = ImageGridPanel(self.image_model, self._move_targets, self,
+                                          camera_available=camera.available())
         self.problems = ProblemsPanel(self)
+        self.name_panel = ProjectNamePanel(state, lambda *a: ask_text(*a), self)    # ask_text: patchable
+        self.camera = camera.CameraLauncher(self, self.add_picture)
         self._lay_out()
         self._connect()
         self.setAcceptDrops(True)
@@ -109,7 +100,9 @@ class ProjectPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         split.setSizes([260, 700])
-        QVBoxLayout(self).addWidget(split)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name_panel)
+        layout.addWidget(split, 1)
 
     def _connect(self) -> None:
         classes, images = self.class_panel, self.image_panel
@@ -126,6 +119,10 @@ class ProjectPage(QWidget):
         images.moveRequested.connect(self.move_selected_images)
         images.stopRequested.connect(self.adder.stop)
         images.pathsDropped.connect(lambda paths: self.drop_paths(paths, self._current))
+        images.cameraRequested.connect(self.take_pictures)
+        images.thumbSizeChanged.connect(self.set_thumb_size)
+        self.name_panel.renameRequested.connect(self.rename_project)
+        self.name_panel.renamed.connect(self.projectRenamed)
         images.grid.selectionModel().selectionChanged.connect(self._update_actions)
         self.adder.started.connect(images.show_busy)
         self.adder.started.connect(self._update_actions)
@@ -154,14 +151,40 @@ class ProjectPage(QWidget):
         self.class_panel.focus_new_class()
 
     def ensure_project(self) -> Project | None:
-        """The open project, creating an "Untitled" one on first use."""
-        if self.state.project is None:
-            try:
-                self.state.set_project(Project.create_unique(self.tr("Untitled")))
-            except RMAdapterError as exc:
-                errors.show_error(self, self.tr("Could not create a project"), str(exc))
-                return None
-        return self.state.project
+        """The open project; on first use, one named by the user (None when cancelled)."""
+        return self.name_panel.ensure_project()
+
+    def rename_project(self) -> bool:
+        """Ask for a new name of the open project (the folder keeps its name)."""
+        return self._can_edit() and self.name_panel.rename()
+
+    def set_thumb_size(self, size: int) -> None:
+        """Show thumbnails ``size`` pixels wide (the slider's value); they are made again at that size."""
+        self.image_panel.set_thumb_size(size)
+        if self.thumbs.set_size(size):
+            self.image_model.refresh_icons()
+
+    def take_pictures(self) -> bool:
+        """Open the camera window for the shown class (only offered when a camera module is installed)."""
+        if self._current is None:
+            self._say(self.tr("Select or add a class first."))
+            return False
+        if not camera.available():
+            self._say(self.tr("No camera support in this installation: {0}").format(camera.INSTALL_HINT))
+            return False
+        self.camera.open(self._current)
+        return True
+
+    def add_picture(self, class_name: str, image: QImage) -> bool:
+        """Add one picture (a camera's or any QImage) to ``class_name`` as a PNG, like a dropped file."""
+        if self._project() is None or not self._project().has_class(class_name):
+            self._say(self.tr("The class “{0}” is gone; the picture was not added.").format(class_name))
+            return False
+        with image_file(image, "camera") as path:
+            if path is None:
+                self._say(self.tr("The picture could not be saved."))
+                return False
+            return self._run_drop(plan_drop([path], class_name), sync=True)
 
     def add_class(self, name: str) -> bool:
         if not self._can_edit():
@@ -265,8 +288,8 @@ class ProjectPage(QWidget):
         plan = plan_drop(paths, None, self._current)
         if plan.unplaced:
             self._say(self.tr("Add a class first, then drop images onto it."))
-            for p in plan.unplaced:
-                self.problems.add(p, self.tr("dropped outside a class: drop it onto a class"))
+            self.problems.add_rows((p, self.tr("dropped outside a class: drop it onto a class"), False)
+                                   for p in plan.unplaced)
         if plan.empty():
             return False
         return self._run_drop(plan, sync=small_drop(plan))
@@ -319,16 +342,7 @@ class ProjectPage(QWidget):
         if result.classes_created:
             self.select_class(result.classes_created[0])
         self._update_actions()
-        parts = [self.tr("Added %n image(s).", "", len(result.added))]
-        if result.classes_created:
-            parts.append(self.tr("Created %n class(es).", "", len(result.classes_created)))
-        if result.duplicates:
-            parts.append(self.tr("%n already in the project.", "", len(result.duplicates)))
-        if result.rejected:
-            parts.append(self.tr("%n file(s) skipped: see Problems.", "", len(result.rejected)))
-        if result.stopped:
-            parts.append(self.tr("Stopped early; the images added so far are kept."))
-        self._say(" ".join(parts))
+        self._say(add_summary(result))
         self.addFinished.emit(result)
 
     @Slot(str, str)
@@ -385,6 +399,7 @@ class ProjectPage(QWidget):
     # ---------------------------------------------------------------- slots
     @Slot()
     def _on_state_project_changed(self) -> None:
+        self.camera.close()                             # bound to a class of the project that was open
         self.thumbs.clear()
         self.problems.clear()
         self.class_model.reset()
@@ -393,9 +408,10 @@ class ProjectPage(QWidget):
         self.select_class(None)
         project = self._project()
         if project is not None:
-            for cls_name, entry in getattr(project, "missing", []):
-                self.problems.add(project.image_path(entry),
-                                  self.tr("missing from the project folder (class “{0}”)").format(cls_name))
+            self.problems.add_rows(
+                (project.image_path(entry), self.tr("missing from the project folder (class “{0}”)").format(cls_name),
+                 False) for cls_name, entry in getattr(project, "missing", []))
+        self.name_panel.show_project(project)
         self._update_actions()
 
     @Slot(object)

@@ -295,6 +295,12 @@ class ImageListModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
+    def refresh_icons(self) -> None:
+        """Every row's thumbnail changed (another size): the views ask for them again."""
+        if self._entries:
+            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1),
+                                  [Qt.ItemDataRole.DecorationRole])
+
     def _on_thumbs_ready(self, path: str) -> None:
         row = self._row_of_path.get(path)
         if row is not None and row < len(self._entries):

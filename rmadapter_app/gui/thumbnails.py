@@ -19,12 +19,15 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 logger = logging.getLogger(__name__)
 
-THUMB_SIZE = 96
+THUMB_SIZE = 96                  # the Project page's default; its slider goes from THUMB_MIN to THUMB_MAX
+THUMB_MIN, THUMB_MAX = 48, 256
 _FAST_MODES = {"RGB", "RGBA", "L", "LA", "P", "PA", "CMYK", "1", "YCbCr"}
 
 
 def make_thumbnail(path: Path, size: int = THUMB_SIZE) -> QImage:
-    """An upright RGBA thumbnail no larger than ``size`` (a null QImage when the file is unreadable)."""
+    """An upright RGBA thumbnail whose longer side is ``size``: large images shrink, small ones are
+    enlarged (smoothly; pixel by pixel below a quarter of ``size``, so a tiny image shows as what it
+    is). A null QImage when the file is unreadable."""
     try:
         with Image.open(path) as im:
             im.draft("RGB", (size * 2, size * 2))       # JPEG: decode at a reduced scale
@@ -37,6 +40,7 @@ def make_thumbnail(path: Path, size: int = THUMB_SIZE) -> QImage:
                 im = load_rgb(path)
                 im.thumbnail((size, size))
                 im = im.convert("RGBA")
+            im = _enlarge(im, size)
             data = im.tobytes("raw", "RGBA")
             qimg = QImage(data, im.width, im.height, im.width * 4, QImage.Format.Format_RGBA8888)
             return qimg.copy()                           # own the pixels before `data` goes away
@@ -45,8 +49,19 @@ def make_thumbnail(path: Path, size: int = THUMB_SIZE) -> QImage:
         return QImage()
 
 
+def _enlarge(im: Image.Image, size: int) -> Image.Image:
+    """Scale a small image up until its longer side is ``size`` (aspect kept)."""
+    longest = max(im.size)
+    if longest >= size or longest == 0:
+        return im
+    scale = size / longest
+    new = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+    resample = Image.Resampling.NEAREST if longest * 4 <= size else Image.Resampling.BICUBIC
+    return im.resize(new, resample)
+
+
 class _Signals(QObject):
-    done = Signal(str, QImage)
+    done = Signal(str, int, QImage)           # path, the size it was made at, the thumbnail
 
 
 class _ThumbTask(QRunnable):
@@ -58,7 +73,7 @@ class _ThumbTask(QRunnable):
     def run(self) -> None:
         image = make_thumbnail(Path(self._path), self._size)
         try:
-            self._signals.done.emit(self._path, image)
+            self._signals.done.emit(self._path, self._size, image)
         except RuntimeError:      # the cache was destroyed meanwhile
             pass
 
@@ -109,6 +124,17 @@ class ThumbnailCache(QObject):
         self._pending.add(key)
         self._pool.start(_ThumbTask(key, self.size, self._signals))
 
+    def set_size(self, size: int) -> bool:
+        """Make thumbnails ``size`` pixels from now on (those made at the old size are dropped and made
+        again when asked for). True when the size changed."""
+        size = int(size)
+        if size == self.size:
+            return False
+        self.clear()
+        self.size = size
+        self._placeholder = None
+        return True
+
     def clear(self) -> None:
         self._pool.clear()
         self._cache.clear()
@@ -119,10 +145,10 @@ class ThumbnailCache(QObject):
         """Block until queued thumbnails are made (shutdown and tests)."""
         return self._pool.waitForDone(msecs)
 
-    @Slot(str, QImage)
-    def _on_done(self, path: str, image: QImage) -> None:
-        if path not in self._pending:
-            return                           # cleared meanwhile
+    @Slot(str, int, QImage)
+    def _on_done(self, path: str, size: int, image: QImage) -> None:
+        if path not in self._pending or size != self.size:
+            return                           # cleared meanwhile, or made at a size no longer wanted
         self._pending.discard(path)
         if image.isNull():
             self._failed.add(path)

@@ -31,9 +31,10 @@ def error_boxes(monkeypatch):
 
 
 def test_window_reopens_last_project_and_asks_before_closing_a_job(qtbot, monkeypatch, error_boxes, tmp_path):
-    from rmadapter_app.gui import main_window
+    from rmadapter_app.gui import main_window, project_view
     win = main_window.MainWindow(restore_last=False, probe_device=False)
     qtbot.addWidget(win)
+    monkeypatch.setattr(project_view, "ask_text", lambda *a: "")     # the new project's name left empty
     win.project_page.add_class("cat")
     folder = win.state.project.folder
     assert recent.recent_projects()[0] == folder.resolve()

@@ -27,7 +27,20 @@ def error_boxes(monkeypatch):
 
 
 @pytest.fixture
-def page(qtbot, error_boxes):
+def names_asked(monkeypatch):
+    """The project-name question: records (title, label, text) and answers ``answers[0]`` ("" = left empty)."""
+    from rmadapter_app.gui import project_view
+    asked = {"questions": [], "answers": [""]}
+
+    def ask_text(parent, title, label, text=""):
+        asked["questions"].append((title, label, text))
+        return asked["answers"].pop(0) if len(asked["answers"]) > 1 else asked["answers"][0]
+    monkeypatch.setattr(project_view, "ask_text", ask_text)
+    return asked
+
+
+@pytest.fixture
+def page(qtbot, error_boxes, names_asked):
     from rmadapter_app.gui.jobs import JobRunner
     from rmadapter_app.gui.project_view import ProjectPage
     from rmadapter_app.gui.state import AppState
@@ -75,7 +88,7 @@ def test_add_classes_by_typing(page, qtbot, qtmodeltester):
     qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
     project = page.state.project
     assert project is not None and project.folder.parent == paths.projects_dir()   # made on first use
-    assert project.folder.name == "Untitled" and (project.folder / "project.json").is_file()
+    assert project.folder.name == "Untitled" and (project.folder / "project.json").is_file()   # name left empty
     assert page.class_model.rowCount() == 1 and page.current_class() == "golden retriever"
     assert page.class_panel.new_class_edit.text() == ""
     assert "zero-shot" in page.class_model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
@@ -213,3 +226,146 @@ def test_works_without_a_job_runner(page, qtbot, image_tree):
     page.state.jobs = None                                   # small tools and tests: adds run at once
     assert page.drop_paths([image_tree])
     assert _class_counts(page) == {"blue": 8, "green": 8, "red": 8}
+
+
+def test_a_new_project_is_named_when_created_and_can_be_renamed(page, qtbot, names_asked, error_boxes):
+    names_asked["answers"] = [None]                           # the name question cancelled: nothing made
+    qtbot.keyClicks(page.class_panel.new_class_edit, "robin")
+    qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
+    assert page.state.project is None and page.class_panel.new_class_edit.text() == "robin"
+    assert "name" in page.state.messages[-1] and not page.name_panel.rename_btn.isEnabled()
+    names_asked["answers"] = ["  Garden   birds "]
+    qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
+    project = page.state.project
+    assert names_asked["questions"][-1][0] == "New project" and names_asked["questions"][-1][2] == ""
+    assert project.name == "Garden birds" and project.folder.name == "Garden birds"
+    assert project.class_names() == ["robin"] and page.name_panel.label.text() == "Project: Garden birds"
+    folder = project.folder
+    names_asked["answers"] = ["Birds at the feeder"]
+    with qtbot.waitSignal(page.projectRenamed) as blocker:
+        qtbot.mouseClick(page.name_panel.rename_btn, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["Birds at the feeder"]
+    assert names_asked["questions"][-1][2] == "Garden birds"          # the old name, ready to edit
+    assert Project.open(folder).name == "Birds at the feeder" and project.folder == folder   # folder kept
+    assert page.name_panel.label.text() == "Project: Birds at the feeder"
+    assert "Birds at the feeder" in page.state.messages[-1]
+    names_asked["answers"] = ["   "]                           # an empty name: refused in words
+    assert not page.rename_project()
+    assert error_boxes and "needs a name" in error_boxes[-1][1]
+    assert Project.open(folder).name == "Birds at the feeder"
+
+
+def test_small_images_are_enlarged_and_the_size_slider_remakes_thumbnails(page, qtbot, tmp_path):
+    from PySide6.QtCore import QSize
+    page.add_class("dot")
+    page.add_paths("dot", [_png(tmp_path / "small.png", (20, 200, 20), size=24),
+                           _png(tmp_path / "wide.png", (20, 20, 200), size=12)])
+    model = page.image_model
+
+    def thumbnail_sizes():
+        for r in range(model.rowCount()):
+            model.index(r).data(Qt.ItemDataRole.DecorationRole)      # what the view asks when painting
+        qtbot.waitUntil(lambda: all(page.thumbs.has(model.path(r)) for r in range(model.rowCount())),
+                        timeout=30000)
+        return [model.index(r).data(Qt.ItemDataRole.DecorationRole).availableSizes()[0]
+                for r in range(model.rowCount())]
+    assert thumbnail_sizes() == [QSize(96, 96), QSize(96, 96)]       # 24 px and 12 px, shown at 96
+    slider = page.image_panel.size_slider
+    assert slider.value() == 96 and slider.minimum() < 96 < slider.maximum()
+    slider.setValue(160)
+    assert page.image_panel.grid.iconSize() == QSize(160, 160)        # the grid follows at once
+    qtbot.waitUntil(lambda: page.thumbs.size == 160, timeout=5000)    # new thumbnails once it rests
+    assert thumbnail_sizes() == [QSize(160, 160), QSize(160, 160)]
+    image = model.index(0).data(Qt.ItemDataRole.DecorationRole).pixmap(160, 160).toImage()
+    assert image.pixelColor(80, 80).green() > 180
+
+
+def test_problems_show_the_newest_first_with_notes_and_can_be_cleared(page, qtbot, tmp_path):
+    page.add_class("a")
+    first = tmp_path / "first.png"
+    first.write_bytes(b"not a picture")
+    page.add_paths("a", [first])
+    tiny = _png(tmp_path / "tiny.png", size=1)
+    clear = tmp_path / "clear.png"
+    Image.new("RGBA", (40, 40), (0, 0, 0, 0)).save(clear)
+    small = _png(tmp_path / "small.png", (9, 9, 9), size=20)
+    page.add_paths("a", [tiny, clear, small])
+    rows = page.problems.rows()
+    assert [Path(r[0]).name for r in rows] == ["tiny.png", "clear.png", "small.png", "first.png"]
+    reasons = dict((Path(r[0]).name, r[1]) for r in rows)
+    assert "1x1 pixels" in reasons["tiny.png"] and "fully transparent" in reasons["clear.png"]
+    assert reasons["small.png"].startswith("added") and page.problems.notes() == 1
+    assert [e.original_name for e in page.state.project.get_class("a").images] == ["small.png"]
+    assert "1 added with a note" in page.state.messages[-1] and "2 file" in page.state.messages[-1]
+    assert "newest first" in page.problems._title.text() and page.problems.isVisibleTo(page)
+    top = page.problems.tree.topLevelItem(0)
+    assert page.problems.tree.visualItemRect(top).top() <= 2              # the newest row is in view
+    qtbot.waitUntil(lambda: page.problems._clear.height() > 0)          # laid out once shown
+    qtbot.mouseClick(page.problems._clear, Qt.MouseButton.LeftButton)
+    assert page.problems.rows() == [] and not page.problems.isVisibleTo(page)
+
+
+def test_file_names_are_cut_at_the_end_with_the_full_name_in_the_tooltip(page, tmp_path):
+    page.add_class("a")
+    long_name = "holiday_photo_" + "x" * 60 + "_final_version_2.png"
+    page.add_paths("a", [_png(tmp_path / long_name)])
+    assert page.image_panel.grid.textElideMode() == Qt.TextElideMode.ElideRight
+    index = page.image_model.index(0)
+    assert index.data(Qt.ItemDataRole.DisplayRole) == long_name
+    assert long_name in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_camera_button_is_hidden_without_qt_multimedia(page, qtbot, monkeypatch):
+    from rmadapter_app.gui import camera
+    from rmadapter_app.gui.project_view import ProjectPage
+    assert page.image_panel.camera_btn.isHidden() == (not camera.available())
+    monkeypatch.setattr(camera, "multimedia", lambda: None)           # as on the base install
+    other = ProjectPage(page.state)
+    qtbot.addWidget(other)
+    other.show()
+    assert not camera.available() and other.image_panel.camera_btn.isHidden()
+    other.add_class("cat")
+    assert not other.take_pictures() and camera.INSTALL_HINT in other.state.messages[-1]
+    with pytest.raises(RuntimeError, match="camera"):
+        camera.CameraDialog("cat")
+
+
+def test_camera_pictures_are_added_through_the_project(page, qtbot, monkeypatch):
+    from PySide6.QtCore import Signal
+    from PySide6.QtWidgets import QDialog
+
+    from rmadapter_app.gui import camera
+
+    class FakeCamera(QDialog):                          # what CameraDialog gives the page: captured(QImage)
+        captured = Signal(QImage)
+
+        def __init__(self, class_name, parent=None):
+            super().__init__(parent)
+            self.class_name = class_name
+
+    calls = []
+    original = Project.add_images
+
+    def add_images(self, class_name, paths_in, *args, **kwargs):
+        calls.append((class_name, [Path(p).name for p in paths_in]))
+        return original(self, class_name, paths_in, *args, **kwargs)
+    monkeypatch.setattr(Project, "add_images", add_images)
+    monkeypatch.setattr(camera, "available", lambda: True)
+    monkeypatch.setattr(camera.CameraLauncher, "dialog_class", FakeCamera)
+    page.add_class("cat")
+    page.add_class("dog")
+    page.select_class("cat")
+    assert page.take_pictures()
+    dialog = page.camera.dialog
+    assert isinstance(dialog, FakeCamera) and dialog.isVisible() and dialog.class_name == "cat"
+    for colour in (QColor(200, 10, 10), QColor(10, 10, 200)):
+        image = QImage(64, 48, QImage.Format.Format_RGB32)
+        image.fill(colour)
+        dialog.captured.emit(image)
+    cat = page.state.project.get_class("cat")
+    assert [c[0] for c in calls] == ["cat", "cat"] and len(cat.images) == 2
+    assert all(e.original_name.startswith("camera-") and e.original_name.endswith(".png") for e in cat.images)
+    assert all(page.state.project.image_path(e).is_file() for e in cat.images)
+    assert page.undo().startswith("Add 1 image")                      # one undo step per picture
+    page.state.set_project(Project.create("Other", page.state.project.folder.parent))
+    assert page.camera.dialog is None                                 # bound to the old project's class: closed

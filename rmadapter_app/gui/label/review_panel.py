@@ -1,14 +1,30 @@
 """The Label page's review side: threshold, histogram, counts per class folder, the results table, write buttons."""
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
-                               QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmadapter_app.core.label.plan import UNCERTAIN
 from rmadapter_app.gui.label.delegate import LabelDelegate
 from rmadapter_app.gui.label.histogram import ConfidenceHistogram
 from rmadapter_app.gui.label.results_model import ERRORS, LabelResultsModel
+from rmadapter_app.gui.widgets.message_label import breakable, fit_label, folder_link, open_folder
 
 THUMB = 48
 
@@ -26,6 +42,7 @@ class ReviewPanel(QWidget):
         self.threshold_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.threshold_slider.setRange(0, 100)
         self.threshold_slider.setPageStep(5)
+        self.threshold_slider.setMinimumWidth(100)
         self.threshold_slider.setToolTip(tr("Images whose top confidence is below this go to the Uncertain "
                                             "folder. The counts update as you move it; nothing is written yet."))
         self.threshold_label = QLabel(self)
@@ -52,8 +69,8 @@ class ReviewPanel(QWidget):
         trow.addWidget(self.threshold_label)
         hist_col.addLayout(trow)
         hist_col.addWidget(self.histogram, 1)
-        tl.addLayout(hist_col, 1)
-        tl.addWidget(self.counts_table)
+        tl.addLayout(hist_col, 3)
+        tl.addWidget(self.counts_table, 2)
 
         # results table
         self.table = QTableView(self)
@@ -73,6 +90,8 @@ class ReviewPanel(QWidget):
         self.table.setToolTip(tr("Every image with its label. Click a header to sort (e.g. by confidence); "
                                  "double-click a label (or press F2) to correct it before writing files."))
         self.filter_combo = QComboBox(self)
+        self.filter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_combo.setMinimumContentsLength(10)          # a long class name never widens the page
         self.filter_combo.setToolTip(tr("Show all images, one class, the uncertain ones, or unreadable files"))
         self.write_button = QPushButton(tr("&Write files"), self)
         self.write_button.setToolTip(tr("Copy or move the images into class folders and write the reports "
@@ -82,15 +101,26 @@ class ReviewPanel(QWidget):
                                        "(Ctrl+Shift+Z)"))
         self.clear_corrections_button = QPushButton(tr("Clear corrections"), self)
         self.clear_corrections_button.setToolTip(tr("Forget the labels you corrected"))
+        # what the last write or undo did, with a link that opens the output folder
+        self.write_result = QLabel(self)
+        self.write_result.setTextFormat(Qt.TextFormat.RichText)
+        self.write_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.write_result.setOpenExternalLinks(False)
+        self.write_result.linkActivated.connect(open_folder)
+        fit_label(self.write_result, max_lines=3)
+        self.write_result.setVisible(False)
+        frow = QHBoxLayout()
+        frow.addWidget(QLabel(tr("Show:"), self))
+        frow.addWidget(self.filter_combo, 1)
+        frow.addWidget(self.clear_corrections_button)
         brow = QHBoxLayout()
-        brow.addWidget(QLabel(tr("Show:"), self))
-        brow.addWidget(self.filter_combo, 1)
-        brow.addWidget(self.clear_corrections_button)
+        brow.addWidget(self.write_result, 1)
         brow.addWidget(self.write_button)
         brow.addWidget(self.undo_button)
 
         rl = QVBoxLayout(self)
         rl.addWidget(top, 2)
+        rl.addLayout(frow)
         rl.addWidget(self.table, 5)
         rl.addLayout(brow)
         self._set_threshold_label(0.0)
@@ -102,6 +132,17 @@ class ReviewPanel(QWidget):
         self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.counts_table.cellClicked.connect(self._on_counts_clicked)
         self.clear_corrections_button.clicked.connect(self.model.clear_corrections)
+
+    def show_written(self, text: str, folder: Path | None) -> None:
+        """Say what a write or undo did beside the buttons, with an "Open folder" link to ``folder``."""
+        if not text:
+            self.write_result.clear()
+            self.write_result.setVisible(False)
+            return
+        link = f" {folder_link(folder)}" if folder is not None else ""
+        self.write_result.setText(html.escape(breakable(text)) + link)
+        self.write_result.setToolTip(text)
+        self.write_result.setVisible(True)
 
     def show_results(self, results: list, class_names: list[str]) -> None:
         """Show new results: table, histogram, counts (corrections are kept by path); sorted by confidence."""

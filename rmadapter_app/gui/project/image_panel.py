@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -22,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.gui.qt_models import ImageListModel, PathRole
-from rmadapter_app.gui.thumbnails import THUMB_SIZE
-from rmadapter_app.gui.widgets.drop_area import DropListView, make_grid
+from rmadapter_app.gui.thumbnails import THUMB_MAX, THUMB_MIN, THUMB_SIZE
+from rmadapter_app.gui.widgets.drop_area import DropListView, make_grid, set_grid_size
+from rmadapter_app.gui.widgets.message_label import MessageLabel, fit_label
 
 
 class ImageGridPanel(QWidget):
@@ -36,6 +39,8 @@ class ImageGridPanel(QWidget):
         moveRequested(str): move the selected images to this class.
         stopRequested(): stop the running add.
         pathsDropped(list): files dropped on the grid (paths as str).
+        cameraRequested(): take pictures for the shown class (the button exists only with a camera module).
+        thumbSizeChanged(int): the size slider settled on a new thumbnail size (pixels).
     """
 
     descriptionEdited = Signal(str)
@@ -45,8 +50,11 @@ class ImageGridPanel(QWidget):
     moveRequested = Signal(str)
     stopRequested = Signal()
     pathsDropped = Signal(list)
+    cameraRequested = Signal()
+    thumbSizeChanged = Signal(int)
 
-    def __init__(self, model: ImageListModel, move_targets: Callable[[], list[str]], parent: QWidget | None = None):
+    def __init__(self, model: ImageListModel, move_targets: Callable[[], list[str]], parent: QWidget | None = None,
+                 *, camera_available: bool = False):
         super().__init__(parent)
         tr = self.tr
         self._move_targets = move_targets
@@ -59,8 +67,8 @@ class ImageGridPanel(QWidget):
         self.desc_edit.setPlaceholderText(tr("Optional description, e.g. “a small domestic cat” (used in the prompt)"))
         self.desc_edit.setToolTip(tr("Words that help the model know what this class means; "
                                      "they are added to the class's text prompt."))
-        self.prompt_label = QLabel(self)
-        self.prompt_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fit_label(self.header, max_lines=2)                  # a long class name wraps, never widens the window
+        self.prompt_label = MessageLabel(parent=self, max_lines=3)
         self.prompt_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)   # follows theme changes
         self.add_images_btn = self._button(tr("Add images…"), tr("Choose image files to add to this class"))
         self.paste_btn = self._button(tr("Paste"), tr("Paste an image or image files from the clipboard (Ctrl+V)"))
@@ -72,6 +80,19 @@ class ImageGridPanel(QWidget):
         self.move_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.move_menu = QMenu(self.move_btn)
         self.move_btn.setMenu(self.move_menu)
+        self.camera_btn = self._button(tr("Camera…"), tr("Take pictures for this class with a camera"))
+        self.camera_btn.setVisible(camera_available)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.size_slider.setRange(THUMB_MIN, THUMB_MAX)
+        self.size_slider.setSingleStep(16)
+        self.size_slider.setPageStep(32)
+        self.size_slider.setValue(THUMB_SIZE)
+        self.size_slider.setFixedWidth(110)
+        self.size_slider.setToolTip(tr("Thumbnail size"))
+        self.size_slider.setAccessibleName(tr("Thumbnail size"))
+        self._size_timer = QTimer(self)                     # new thumbnails once the slider rests
+        self._size_timer.setSingleShot(True)
+        self._size_timer.setInterval(150)
         self.grid = DropListView(self)
         make_grid(self.grid, THUMB_SIZE)
         self.grid.setModel(model)
@@ -90,6 +111,9 @@ class ImageGridPanel(QWidget):
         self.stop_btn.clicked.connect(self.stopRequested)
         self.move_menu.aboutToShow.connect(partial(self._fill_move_menu, self.move_menu))
         self.move_menu.triggered.connect(self._on_move_action)
+        self.camera_btn.clicked.connect(self.cameraRequested)
+        self.size_slider.valueChanged.connect(self._on_size_moved)
+        self._size_timer.timeout.connect(lambda: self.thumbSizeChanged.emit(self.size_slider.value()))
         self.grid.pathsDropped.connect(lambda paths, _target: self.pathsDropped.emit(paths))
         self.grid.customContextMenuRequested.connect(self._show_menu)
 
@@ -100,9 +124,15 @@ class ImageGridPanel(QWidget):
 
     def _lay_out(self) -> None:
         tools = QHBoxLayout()
-        for w in (self.add_images_btn, self.paste_btn, self.remove_images_btn, self.move_btn):
+        for w in (self.add_images_btn, self.paste_btn, self.camera_btn, self.remove_images_btn, self.move_btn):
             tools.addWidget(w)
         tools.addStretch(1)
+        size_icon = QLabel(self)
+        size_icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
+                            .pixmap(16, 16))
+        size_icon.setToolTip(self.size_slider.toolTip())
+        tools.addWidget(size_icon)
+        tools.addWidget(self.size_slider)
         prow = QHBoxLayout(self.progress_row)
         prow.setContentsMargins(0, 0, 0, 0)
         prow.addWidget(self.progress, 1)
@@ -149,7 +179,7 @@ class ImageGridPanel(QWidget):
 
     def set_actions_enabled(self, has_class: bool, has_selection: bool, can_move: bool) -> None:
         """Enable the buttons that make sense now (the page passes False for all while an add runs)."""
-        for w in (self.add_images_btn, self.paste_btn, self.desc_edit):
+        for w in (self.add_images_btn, self.paste_btn, self.desc_edit, self.camera_btn):
             w.setEnabled(has_class)
         self.remove_images_btn.setEnabled(has_selection)
         self.move_btn.setEnabled(has_selection and can_move)
@@ -172,7 +202,20 @@ class ImageGridPanel(QWidget):
     def hide_progress(self) -> None:
         self.progress_row.setVisible(False)
 
+    def set_thumb_size(self, size: int) -> None:
+        """Lay the grid out for thumbnails of ``size`` pixels (the slider follows)."""
+        set_grid_size(self.grid, size)
+        if self.size_slider.value() != size:
+            self.size_slider.blockSignals(True)
+            self.size_slider.setValue(size)
+            self.size_slider.blockSignals(False)
+
     # ---------------------------------------------------------------- slots
+    @Slot(int)
+    def _on_size_moved(self, size: int) -> None:
+        set_grid_size(self.grid, size)                     # the grid follows at once (old pixmaps scale)
+        self._size_timer.start()
+
     @Slot()
     def _on_desc_edited(self) -> None:
         self.descriptionEdited.emit(self.desc_edit.text())

@@ -122,17 +122,22 @@ class DropListView(QListView):
             painter.end()
 
 
+def set_grid_size(view: DropListView, icon_size: int) -> None:
+    """Thumbnails of ``icon_size`` pixels, each in a cell with room for its name below."""
+    from PySide6.QtCore import QSize
+    view.setIconSize(QSize(icon_size, icon_size))
+    view.setGridSize(QSize(icon_size + 28, icon_size + 34))
+
+
 def make_grid(view: DropListView, icon_size: int) -> None:
     """Configure ``view`` as a thumbnail grid (icon mode, multi-select, drag out to classes)."""
-    from PySide6.QtCore import QSize
     view.setViewMode(QListView.ViewMode.IconMode)
     view.setResizeMode(QListView.ResizeMode.Adjust)
     view.setMovement(QListView.Movement.Static)
-    view.setIconSize(QSize(icon_size, icon_size))
-    view.setGridSize(QSize(icon_size + 28, icon_size + 34))
+    set_grid_size(view, icon_size)
     view.setUniformItemSizes(True)
     view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)       # the name's start shows; the tooltip has it all
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setDragEnabled(True)
     view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)

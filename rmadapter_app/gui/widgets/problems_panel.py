@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -18,7 +19,11 @@ from PySide6.QtWidgets import (
 
 
 class ProblemsPanel(QWidget):
-    """Rows of (file, problem); hidden while empty. ``rows()`` gives them back (tests, copy)."""
+    """Rows of (file, problem), the newest on top; hidden while empty; Clear empties it.
+
+    A row is a problem (the file was not added, or is missing) or a note (added, but see why).
+    ``rows()`` gives them back, top first (tests, copy).
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,20 +48,36 @@ class ProblemsPanel(QWidget):
         layout.addWidget(self.tree)
         self._update()
 
-    def add(self, path: Path | str, reason: str) -> None:
-        item = QTreeWidgetItem([Path(path).name, reason])
-        item.setToolTip(0, str(path))
-        item.setToolTip(1, reason)
-        item.setData(0, Qt.ItemDataRole.UserRole, str(path))
-        self.tree.addTopLevelItem(item)
+    def add(self, path: Path | str, reason: str, *, note: bool = False) -> None:
+        """One row at the top (``note``: the file was added; the reason says what to know about it)."""
+        self.add_rows([(path, reason, note)])
+
+    def add_rows(self, rows) -> None:
+        """Rows of (path, reason, note) in their order, above the ones already listed; scrolls to them."""
+        rows = list(rows)
+        if not rows:
+            return
+        style = self.style()
+        icons = {False: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+                 True: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)}
+        for i, (path, reason, note) in enumerate(rows):
+            item = QTreeWidgetItem([Path(path).name, reason])
+            item.setIcon(0, icons[bool(note)])
+            item.setToolTip(0, str(path))
+            item.setToolTip(1, reason)
+            item.setData(0, Qt.ItemDataRole.UserRole, str(path))
+            item.setData(1, Qt.ItemDataRole.UserRole, bool(note))
+            self.tree.insertTopLevelItem(i, item)
+        self.tree.scrollToTop()
         self._update()
 
     def add_result(self, result) -> None:
-        """Add the rejected files and duplicates of a core ``AddResult``."""
-        for problem in result.rejected:
-            self.add(problem.path, problem.reason)
-        for path, where in result.duplicates:
-            self.add(path, self.tr("already in the project, in class “{0}”").format(where))
+        """Add what a core ``AddResult`` refused (rejected files, duplicates) and its notes, on top."""
+        rows = [(p.path, p.reason, False) for p in result.rejected]
+        rows += [(path, self.tr("already in the project, in class “{0}”").format(where), False)
+                 for path, where in result.duplicates]
+        rows += [(p.path, p.reason, True) for p in getattr(result, "warnings", [])]
+        self.add_rows(rows)
 
     def rows(self) -> list[tuple[str, str]]:
         """(full path, reason) per row."""
@@ -67,7 +88,21 @@ class ProblemsPanel(QWidget):
         self.tree.clear()
         self._update()
 
+    def notes(self) -> int:
+        """How many rows are notes (files added with something to know)."""
+        return sum(1 for i in range(self.tree.topLevelItemCount())
+                   if self.tree.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole))
+
     def _update(self) -> None:
         n = self.tree.topLevelItemCount()
-        self._title.setText(self.tr("Problems: %n file(s) not added or missing", "", n))
+        notes = self.notes()
+        problems = n - notes
+        if problems and notes:
+            title = self.tr("Problems: %n file(s) not added or missing", "", problems) + "; " + \
+                self.tr("%n added with a note", "", notes)
+        elif notes:
+            title = self.tr("Notes: %n file(s) added with a note", "", notes)
+        else:
+            title = self.tr("Problems: %n file(s) not added or missing", "", problems)
+        self._title.setText(title + " " + self.tr("(newest first)"))
         self.setVisible(n > 0)
