@@ -85,6 +85,7 @@ def test_menu_actions_reach_the_pages(qtbot, error_boxes, image_tree, monkeypatc
     assert shortcuts["Train"] == "Ctrl+Return" and shortcuts["Stop"] == "Esc"
     assert shortcuts["Add class"] == "Ctrl+Shift+N" and shortcuts["Open adapter…"] == "Ctrl+Shift+O"
     monkeypatch.setattr(project_view, "ask_folder", lambda parent, title: image_tree)
+    monkeypatch.setattr(project_view, "ask_text", lambda *a, **k: "")   # the new project's name left empty
     with qtbot.waitSignal(win.project_page.addFinished, timeout=60000):
         win.import_folder()                                  # File > Import folder of class folders
     assert win.state.project.class_names() == ["blue", "green", "red"]
