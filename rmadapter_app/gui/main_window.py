@@ -31,6 +31,7 @@ from rmadapter_app.core.errors import RMAdapterError
 from rmadapter_app.core.project import recent
 from rmadapter_app.core.project.project import Project
 from rmadapter_app.gui import errors, project_view
+from rmadapter_app.gui.icons import page_icon
 from rmadapter_app.gui.jobs import JobRunner
 from rmadapter_app.gui.label_view import LabelPage
 from rmadapter_app.gui.project_view import ProjectPage
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
             page = page_class(self.state)
             self.pages[key] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(self.style().standardIcon(icon), self.tr(title))
+            item = QListWidgetItem(page_icon(key, self.style().standardIcon(icon)), self.tr(title))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.device_label)
         self._build_menus()
         self.state.message.connect(self._on_state_message)
+        self.project_page.projectRenamed.connect(lambda _name: self._on_state_project_changed())
         self.state.projectChanged.connect(self._on_state_project_changed)
         self.state.projectEdited.connect(self._update_undo)
         self.state.jobs.busyChanged.connect(self._on_jobs_busy_changed)
