@@ -316,6 +316,7 @@ def _load_weights(model: nn.Module, weights: Path, model_name: str, parameters: 
     from open_clip import factory
 
     state = read_checkpoint(weights, model_name, parameters)
+    shapes = {k: tuple(v.shape) for k, v in state.items()}      # as saved, before open_clip's fix-ups
     try:  # the same fix-ups open_clip.load_checkpoint makes, without its other readers
         state = getattr(factory, "convert_state_dict", lambda m, sd: sd)(model, state)
         if "positional_embedding" in state and not hasattr(model, "positional_embedding"):
@@ -330,10 +331,13 @@ def _load_weights(model: nn.Module, weights: Path, model_name: str, parameters: 
             getattr(factory, resize, lambda sd, m: None)(state, model)
         model.load_state_dict(state, strict=True)
     except Exception as exc:
-        why = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())[:300]
-        raise BackboneUnavailableError(
-            f"{weights.name} does not fit '{model_name}' or is damaged: {why}. "
-            "Check that the file is an open_clip checkpoint for this architecture.") from exc
+        from rmadapter_app.core.model.architecture import mismatch_message
+        words = mismatch_message(weights.name, model_name, shapes, model_config_of(model_name))   # in words
+        if words is None:
+            logger.info("%s does not load into %s: %s", weights, model_name, exc)
+        raise BackboneUnavailableError(words or (
+            f"{weights.name} does not fit '{model_name}' or is damaged. Check that the file is an open_clip "
+            "checkpoint for this architecture.")) from exc
 
 
 def _check_towers(model: nn.Module, name: str) -> None:

@@ -240,6 +240,17 @@ class Project:
         self.settings.update(kv)
         self.save()
 
+    def try_update_settings(self, **kv: Any) -> bool:
+        """Like :meth:`update_settings`, unless an edit is running (an add on a worker holds the
+        project for its whole length): then nothing changes and False is returned, without waiting."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            self.update_settings(**kv)
+            return True
+        finally:
+            self._lock.release()
+
     # ------------------------------------------------------------------ observers
     def subscribe(self, callback: ChangeCallback) -> Callable[[], None]:
         """Call ``callback(batch)`` after every edit and undo with what changed (a tuple of events
