@@ -422,6 +422,7 @@ class TryPage(QWidget):
 
     def _on_try_failed(self, message: str, details: str) -> None:
         self._drop_classifier()
+        self._show_ranking([], set())              # never the previous image's ranking beside this one
         self.status_label.setText(message)
         dialogs.show_error(self, self.tr("Try it"), message, details)
 

@@ -185,3 +185,20 @@ def test_closing_during_training_stops_the_thread(qtbot, win, tmp_path, image_tr
     assert asked == ["training"]                 # the question names the job in words, not "train"
     assert not win.state.jobs.busy() and not thread.isRunning()
     assert no_dialogs["errors"] == [] and win.state.result.stopped_early
+
+
+def test_an_unreadable_image_in_try_it_clears_the_previous_ranking(qtbot, win, tmp_path, image_tree, no_dialogs):
+    p = _project(win, tmp_path, image_tree)
+    page = win.pages["try"]
+    good = p.folder / p.get_class("red").images[0].file
+    assert page.classify_file(good)
+    assert win.state.jobs.wait_idle(60000)
+    assert sorted(n for n, _ in page.ranking()) == ["blue", "green", "red"]
+    assert page.table.rowCount() == 3
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 not really a jpeg")
+    page.classify_file(broken)
+    assert win.state.jobs.wait_idle(60000)
+    qtbot.waitUntil(lambda: bool(no_dialogs["errors"]), timeout=10000)
+    assert page.ranking() == [] and page.table.rowCount() == 0          # no ranking beside the broken file
+    assert "broken.jpg" in page.status_label.text() and "broken.jpg" in no_dialogs["errors"][-1][1]
