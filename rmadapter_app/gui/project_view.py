@@ -198,7 +198,7 @@ class ProjectPage(QWidget):
             self._say(str(exc))
             return False
         self.select_class(entry.name)
-        self._say(self.tr("Added class “{0}”. Drop images onto it, or keep it as a zero-shot class.").format(entry.name))
+        self._say(self.tr("Added class “{0}”. Drop images onto it, or keep it as it is: it is recognised by its name.").format(entry.name))
         return True
 
     def rename_class(self, old: str, new: str) -> bool:

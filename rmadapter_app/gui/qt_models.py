@@ -139,10 +139,11 @@ class ClassListModel(QAbstractListModel):
             project = self._project()
             prompt = project.prompt_for(name) if c is not None else name
             if n == 0:
-                return _tr("No images yet: recognised zero-shot from its name.\nPrompt: {0}").format(prompt)
+                return _tr("No images yet: recognised from its name alone (CLIP's “zero-shot”).\n"
+                           "Prompt: {0}").format(prompt)
             return _tr("{0} images\nPrompt: {1}").format(n, prompt)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _tr("{0}, zero-shot").format(name) if n == 0 else _tr("{0}, {1} images").format(name, n)
+            return _tr("{0}, by name only, no images").format(name) if n == 0 else _tr("{0}, {1} images").format(name, n)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -309,13 +310,14 @@ class ImageListModel(QAbstractListModel):
 
 
 class ClassItemDelegate(QStyledItemDelegate):
-    """Draws a class row as its name plus a right-aligned count, or an italic "zero-shot" badge."""
+    """Draws a class row as its name plus a right-aligned count, or an italic "by name" badge (a
+    class without images, recognised zero-shot)."""
 
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         count = index.data(CountRole) or 0
-        badge = _tr("zero-shot") if count == 0 else str(count)
+        badge = _tr("by name") if count == 0 else str(count)
         opt.text = ""
         style = opt.widget.style() if opt.widget else None
         if style is not None:

@@ -239,3 +239,41 @@ def test_zero_shot_names_follow_the_project_until_typed(qtbot, page, app_state):
     app_state.projectEdited.emit()
     assert page.names_edit.text() == "blue, green, red, yellow, cyan"
     assert page.choice().names == ["blue", "green", "red", "yellow", "cyan"]
+
+
+def test_write_and_undo_say_what_they_did_with_an_open_folder_link(qtbot, page, image_tree, tmp_path, monkeypatch,
+                                                                  no_dialogs):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from rmadapter_app.gui import dialogs
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toLocalFile()) or True)
+    page.add_sources([image_tree / "red", image_tree / "blue"])
+    _run(qtbot, page)
+    assert not page.review.write_result.isVisible()
+    out = tmp_path / "sorted"
+    page.out_edit.setText(str(out))
+    with qtbot.waitSignal(page.writeFinished, timeout=30000):          # copy
+        assert page.write_files()
+    result = page.review.write_result
+    assert result.isVisibleTo(page) and "Copied 16 images" in result.text() and "Open folder" in result.text()
+    href = result.text().split('href="', 1)[1].split('"', 1)[0]
+    result.linkActivated.emit(href)                                     # what a click on the link does
+    assert opened == [str(out)]
+    assert page.jobs.wait_idle(30000)
+    with qtbot.waitSignal(page.undoFinished, timeout=30000):
+        assert page.undo_last_write()
+    assert "Undone" in result.text() and "removed 16 copies" in result.text()
+    result.linkActivated.emit(result.text().split('href="', 1)[1].split('"', 1)[0])
+    assert opened[-1] == str(out)
+    assert page.jobs.wait_idle(30000)
+    page.move_radio.setChecked(True)                                    # move: undo puts them back at home
+    monkeypatch.setattr(dialogs, "ask_yes_no", lambda *a, **k: True)
+    with qtbot.waitSignal(page.writeFinished, timeout=30000):
+        assert page.write_files()
+    assert page.jobs.wait_idle(30000)
+    with qtbot.waitSignal(page.undoFinished, timeout=30000):
+        assert page.undo_last_write()
+    result.linkActivated.emit(result.text().split('href="', 1)[1].split('"', 1)[0])
+    assert opened[-1] == str(image_tree / "red") and "Moved 16 images back" in result.text()

@@ -91,8 +91,9 @@ def test_add_classes_by_typing(page, qtbot, qtmodeltester):
     assert project.folder.name == "Untitled" and (project.folder / "project.json").is_file()   # name left empty
     assert page.class_model.rowCount() == 1 and page.current_class() == "golden retriever"
     assert page.class_panel.new_class_edit.text() == ""
-    assert "zero-shot" in page.class_model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert "zero-shot" in page.image_panel.header.text()
+    assert "by name only" in page.class_model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)   # plain words
+    assert "recognised by its name" in page.image_panel.header.text()
+    assert "zero-shot" in page.class_model.index(0).data(Qt.ItemDataRole.ToolTipRole)        # the term: tooltip
     qtbot.keyClicks(page.class_panel.new_class_edit, "Golden Retriever")
     qtbot.keyClick(page.class_panel.new_class_edit, Qt.Key.Key_Return)
     assert page.class_model.rowCount() == 1

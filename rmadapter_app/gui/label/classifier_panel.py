@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGroupBox, QHBoxLayout
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.label.worker_jobs import DEFAULT_TEMPLATE, ClassifierChoice
 from rmadapter_app.gui.state import AppState
+from rmadapter_app.gui.widgets.message_label import fit_label
 
 
 def split_names(text: str) -> list[str]:
@@ -43,8 +44,9 @@ class ClassifierPanel(QGroupBox):
         tr = self.tr
         self.use_adapter = QRadioButton(tr("&Adapter file"), self)
         self.use_adapter.setToolTip(tr("Label with a trained adapter (its classes are listed below)"))
-        self.use_names = QRadioButton(tr("Class &names only (zero-shot)"), self)
-        self.use_names.setToolTip(tr("Label with frozen CLIP from class names alone, nothing trained"))
+        self.use_names = QRadioButton(tr("Class &names only (nothing trained)"), self)
+        self.use_names.setToolTip(tr("Label with frozen CLIP from class names alone, nothing trained "
+                                     "(“zero-shot”)"))
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.use_adapter)
         self.mode_group.addButton(self.use_names)
@@ -54,7 +56,7 @@ class ClassifierPanel(QGroupBox):
         self.adapter_button = QPushButton(tr("Choose…"), self)
         self.adapter_button.setToolTip(tr("Choose an adapter file (.rmadapter.safetensors)"))
         self.adapter_info = QLabel(self)
-        self.adapter_info.setWordWrap(True)
+        fit_label(self.adapter_info, max_lines=4)      # a damaged file's long message never widens the page
         self.names_edit = QLineEdit(self)
         self.names_edit.setPlaceholderText(tr("e.g. cat, dog, bird"))
         self.names_edit.setToolTip(tr("Class names separated by commas (at least two)"))

@@ -45,7 +45,8 @@ class OutputPanel(QGroupBox):
         self.batch_spin = QSpinBox(self)
         self.batch_spin.setRange(1, 1024)
         self.batch_spin.setValue(32)
-        self.batch_spin.setToolTip(tr("Images per batch through the model (larger is faster on a GPU)"))
+        self.batch_spin.setToolTip(tr("Batch size: images sent through the model together (larger is faster on "
+                                         "a GPU and needs more memory)"))
         self.setTitle(tr("Output"))
         ol = QFormLayout(self)
         orow = QHBoxLayout()
@@ -60,7 +61,7 @@ class OutputPanel(QGroupBox):
         ol.addRow(tr("Name clash:"), self.clash_combo)
         ol.addRow(self.csv_check)
         ol.addRow(self.json_check)
-        ol.addRow(tr("Batch size:"), self.batch_spin)
+        ol.addRow(tr("Images at a time:"), self.batch_spin)
 
     def write_mode(self) -> str:
         """The write mode: "copy", "move", or "none" (reports only)."""

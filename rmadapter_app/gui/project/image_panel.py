@@ -160,13 +160,13 @@ class ImageGridPanel(QWidget):
             self.prompt_label.setText("")
             self.grid.viewport().update()
             return
-        self.grid.empty_text = tr("No images yet: this class is recognised zero-shot from its name.\n"
+        self.grid.empty_text = tr("No images yet: this class is recognised from its name alone.\n"
                                   "Drop images or folders here, paste them (Ctrl+V) or use Add images…")
         c = project.get_class(name)
         n = len(c.images)
         # plural forms are looked up under the page's name, where the English .qm has them
         self.header.setText(QCoreApplication.translate("ProjectPage", "{0} — %n image(s)", "", n).format(c.name)
-                            if n else tr("{0} — zero-shot (no images yet)").format(c.name))
+                            if n else tr("{0} — no images yet: recognised by its name").format(c.name))
         if not self.desc_edit.hasFocus():
             self.desc_edit.setText(c.description)
         settings = project.settings
