@@ -157,14 +157,14 @@ def _check_ray_args(args) -> None:
 
     if not args.ray.strip():
         raise SystemExit("error: --ray needs an address: auto, HOST:PORT, ray://HOST:PORT or local")
-    if not ray_installed():
-        raise SystemExit(f"error: --ray needs Ray, which is not installed: {INSTALL_HINT}")
     if args.ray_workers is not None and args.ray_workers < 1:
         raise SystemExit("error: --ray-workers must be at least 1")
     if args.ray_cpus_per_worker is not None and args.ray_cpus_per_worker <= 0:
         raise SystemExit("error: --ray-cpus-per-worker must be above 0")
     if args.ray_gpus_per_worker is not None and args.ray_gpus_per_worker < 0:
         raise SystemExit("error: --ray-gpus-per-worker must be 0 or more")
+    if not ray_installed():
+        raise SystemExit(f"error: --ray needs Ray, which is not installed: {INSTALL_HINT}")
 
 
 def _label_on_ray(args, clf, events, stop):

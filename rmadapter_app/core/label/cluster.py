@@ -166,10 +166,13 @@ def connect(address: str) -> str:
 
 def _quiet_ray_data(ray) -> None:
     """No progress bars or per-dataset banners from Ray Data: the app reports progress itself."""
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    log = logging.getLogger("ray.data")
+    log.setLevel(logging.ERROR)                  # not the notice that progress bars are off
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
+    ctx.raise_original_map_exception = True      # a worker's own error, not Ray's wrapper around it
+    log.setLevel(logging.WARNING)
 
 
 def disconnect() -> None:
@@ -182,6 +185,7 @@ def disconnect() -> None:
     _connected = None
 
 
+_WRAPPERS = {"UserCodeException", "ActorDiedError", "ActorUnavailableError", "TaskCancelledError"}
 _ERROR_LINE = re.compile(r"^(?:[\w.]+\.)?(\w*(?:Error|Exception|Exit)\w*): (.+)$")
 
 
@@ -191,6 +195,6 @@ def short_ray_error(exc: BaseException) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     for line in reversed(lines):
         m = _ERROR_LINE.match(line)
-        if m and "ray." not in m.group(1).lower():
+        if m and not m.group(1).startswith("Ray") and m.group(1) not in _WRAPPERS:
             return m.group(2) if m.group(1) == "RMAdapterError" else f"{m.group(1)}: {m.group(2)}"
     return (lines[0] if lines else type(exc).__name__)[:400]

@@ -68,11 +68,9 @@ def _build_dataset(ray, todo: list[int], paths: list[Path], recipe: ModelRecipe,
               for s in range(0, len(todo), per)]
     ds = ray.data.from_arrow(tables)
     if options.send_bytes:
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-        here = ray.get_runtime_context().get_node_id()
+        here = f"node:{ray.util.get_node_ip_address()}"      # every Ray node has this resource (1.0)
         ds = ds.map_batches(read_on_driver, batch_size=batch_size, batch_format="numpy", num_cpus=0,
-                            concurrency=2, scheduling_strategy=NodeAffinitySchedulingStrategy(here, soft=False))
+                            concurrency=2, resources={here: 0.01})
     return ds.map_batches(ImageEncoder, batch_size=batch_size, batch_format="numpy",
                           compute=ray.data.ActorPoolStrategy(size=plan.workers),
                           fn_constructor_kwargs={"recipe": recipe, "device": plan.device, "threads": plan.threads},
