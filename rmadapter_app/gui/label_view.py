@@ -289,7 +289,8 @@ class LabelPage(QWidget):
             self.status_label.setText(self.tr("Choose an adapter file, or type at least two class names."))
             return False
         reuse = self._classifier if choice.key() == self._classifier_key else None
-        job = LabelJob(self.state, choice, reuse, sources, self.recursive.isChecked(), self.batch_spin.value())
+        job = LabelJob(self.state, choice, reuse, sources, self.recursive.isChecked(), self.batch_spin.value(),
+                       ray_address=self.setup.ray_address())
         self.progress.setRange(0, 0)
         self.status_label.setText(self.tr("Preparing the classifier…") if reuse is None
                                   else self.tr("Listing images…"))

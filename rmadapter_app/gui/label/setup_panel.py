@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from rmadapter_app.core.label import cluster
 from rmadapter_app.gui.label import status_text
 from rmadapter_app.gui.label.classifier_panel import ClassifierPanel
 from rmadapter_app.gui.label.output_panel import OutputPanel
@@ -36,6 +37,22 @@ class SetupPanel(QWidget):
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ray_check = QCheckBox(tr("Run on a Ray cluster"), self)
+        self.ray_check.setToolTip(tr("Decode and encode the images on the Ray cluster at this address; this computer "
+                                     "still lists, scores and writes every file. The files must be readable at the "
+                                     "same paths on every node."))
+        self.ray_address_edit = QLineEdit("auto", self)
+        self.ray_address_edit.setPlaceholderText(tr("auto, HOST:PORT, or local"))
+        self.ray_address_edit.setToolTip(tr("auto: the cluster this computer belongs to; HOST:PORT: its head node; "
+                                            "local: a cluster inside the app, on this computer only"))
+        self.ray_address_edit.setEnabled(False)
+        self.ray_check.toggled.connect(self.ray_address_edit.setEnabled)
+        ray_row = QHBoxLayout()
+        ray_row.addWidget(self.ray_check)
+        ray_row.addWidget(self.ray_address_edit, 1)
+        offered = cluster.ray_installed()             # the cluster extra: hidden without it
+        self.ray_check.setVisible(offered)
+        self.ray_address_edit.setVisible(offered)
         run_row = QHBoxLayout()
         run_row.addWidget(self.run_button)
         run_row.addWidget(self.stop_button)
@@ -43,9 +60,16 @@ class SetupPanel(QWidget):
         ll.addWidget(self.sources_box, 1)
         ll.addWidget(self.classifier_box)
         ll.addWidget(self.output_box)
+        ll.addLayout(ray_row)
         ll.addLayout(run_row)
         ll.addWidget(self.progress)
         ll.addWidget(self.status_label)
+
+    def ray_address(self) -> str | None:
+        """The Ray cluster to label on, or None for this computer (unticked, or Ray not installed)."""
+        if not (self.ray_check.isVisibleTo(self) and self.ray_check.isChecked()):
+            return None
+        return self.ray_address_edit.text().strip() or "auto"
 
     def add_sources(self, paths) -> int:
         """Add folders/files (duplicates ignored) and suggest an output folder; returns how many were new."""

@@ -88,17 +88,33 @@ class LabelJob:
     sources: list[Path]
     recursive: bool
     batch_size: int
+    ray_address: str | None = None      # decode and encode on this Ray cluster (None: on this computer)
 
     def __call__(self, on_event, should_stop) -> LabelOutcome:
         from rmadapter_app.core.label.engine import run_labeling
 
         clf = _prepare_classifier(self.state, self.choice, self.classifier, on_event, should_stop)
         try:
-            run = run_labeling(clf, self.sources, recursive=self.recursive, batch_size=self.batch_size,
-                               on_event=on_event, should_stop=should_stop)   # gui.jobs throttles progress
+            if self.ray_address is not None:
+                run = self._on_ray(clf, on_event, should_stop)
+            else:
+                run = run_labeling(clf, self.sources, recursive=self.recursive, batch_size=self.batch_size,
+                                   on_event=on_event, should_stop=should_stop)   # gui.jobs throttles progress
         finally:
             clf.close()
         return LabelOutcome(run, clf, self.choice.key())
+
+    def _on_ray(self, clf, on_event, should_stop):
+        from rmadapter_app.core.label.cluster import RayOptions
+        from rmadapter_app.core.label.ray_backend import label_on_ray
+        from rmadapter_app.core.label.ray_worker import ModelRecipe
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
+
+        path = self.choice.adapter_path
+        spec = self.choice.spec.for_adapter(read_adapter_header(path)) if path is not None else self.choice.spec
+        return label_on_ray(clf, self.sources, ModelRecipe.of(clf, spec, path), RayOptions(self.ray_address),
+                            recursive=self.recursive, batch_size=self.batch_size, on_event=on_event,
+                            should_stop=should_stop)
 
 
 @dataclass
