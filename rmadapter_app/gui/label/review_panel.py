@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QTableView,
     QTableWidget,
@@ -42,17 +43,18 @@ class ReviewPanel(QWidget):
         self.threshold_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.threshold_slider.setRange(0, 100)
         self.threshold_slider.setPageStep(5)
-        self.threshold_slider.setMinimumWidth(100)
+        self.threshold_slider.setMinimumWidth(70)
         self.threshold_slider.setToolTip(tr("Images whose top confidence is below this go to the Uncertain "
                                             "folder. The counts update as you move it; nothing is written yet."))
         self.threshold_label = QLabel(self)
-        self.threshold_label.setMinimumWidth(120)
         self.histogram = ConfidenceHistogram(self)
         self.histogram.setMinimumHeight(150)
         self.counts_table = QTableWidget(0, 2, self)
         self.counts_table.setHorizontalHeaderLabels([tr("Goes to"), tr("Images")])
         self.counts_table.verticalHeader().setVisible(False)
         self.counts_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.counts_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.counts_table.setMinimumWidth(150)
         self.counts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.counts_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.counts_table.setToolTip(tr("Images per class folder at this threshold. Click a row to show "
@@ -113,6 +115,8 @@ class ReviewPanel(QWidget):
         frow.addWidget(QLabel(tr("Show:"), self))
         frow.addWidget(self.filter_combo, 1)
         frow.addWidget(self.clear_corrections_button)
+        for b in (self.write_button, self.undo_button):
+            b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         brow = QHBoxLayout()
         brow.addWidget(self.write_result, 1)
         brow.addWidget(self.write_button)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -127,11 +126,10 @@ class ImageGridPanel(QWidget):
         for w in (self.add_images_btn, self.paste_btn, self.camera_btn, self.remove_images_btn, self.move_btn):
             tools.addWidget(w)
         tools.addStretch(1)
-        size_icon = QLabel(self)
-        size_icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
-                            .pixmap(16, 16))
-        size_icon.setToolTip(self.size_slider.toolTip())
-        tools.addWidget(size_icon)
+        size_label = QLabel(self.tr("Size:"), self)
+        size_label.setBuddy(self.size_slider)
+        size_label.setToolTip(self.size_slider.toolTip())
+        tools.addWidget(size_label)
         tools.addWidget(self.size_slider)
         prow = QHBoxLayout(self.progress_row)
         prow.setContentsMargins(0, 0, 0, 0)

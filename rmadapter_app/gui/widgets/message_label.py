@@ -87,7 +87,8 @@ class MessageLabel(QLabel):
 def folder_link(folder: Path | str, text: str | None = None) -> str:
     """Rich text of a link that opens ``folder`` (for a label with ``linkActivated`` -> :func:`open_folder`)."""
     url = QUrl.fromLocalFile(str(folder)).toString()
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text or _tr("Open folder"))}</a>'
+    label = html.escape(text or _tr("Open folder"))
+    return (f'<span style="white-space:nowrap"><a href="{html.escape(url, quote=True)}">{label}</a></span>')   # one line
 
 
 def open_folder(folder: Path | str) -> bool:
