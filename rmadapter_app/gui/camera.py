@@ -6,8 +6,9 @@ Project page hides its Camera button; nothing else changes.
 
 :class:`CameraDialog` shows the camera's picture and emits ``captured(QImage)`` for each picture
 taken; the page saves each as a PNG and adds it like a dropped file (``Project.add_images``:
-checked, hashed, copied, one undo step per picture). The dialog is not modal: the user can keep
-taking pictures, switch class on the page meanwhile only by closing it (it is bound to one class).
+checked, hashed, copied, one undo step per picture). The dialog is not modal, and bound to the
+class it was opened for: pictures keep going there until it is closed (opening another project
+closes it).
 """
 from __future__ import annotations
 

@@ -370,3 +370,24 @@ def test_camera_pictures_are_added_through_the_project(page, qtbot, monkeypatch)
     assert page.undo().startswith("Add 1 image")                      # one undo step per picture
     page.state.set_project(Project.create("Other", page.state.project.folder.parent))
     assert page.camera.dialog is None                                 # bound to the old project's class: closed
+
+
+def test_the_real_camera_window_without_a_camera(page, qtbot):
+    """Where Qt Multimedia is installed (the camera extra): the real window opens, says there is no camera
+    when there is none, and a picture it delivers is added to its class."""
+    pytest.importorskip("PySide6.QtMultimedia")
+    from rmadapter_app.gui import camera
+    assert camera.available() and page.image_panel.camera_btn.isVisibleTo(page)
+    page.add_class("cat")
+    page.select_class("cat")
+    assert page.take_pictures()
+    dialog = page.camera.dialog
+    assert isinstance(dialog, camera.CameraDialog) and dialog.class_name == "cat"
+    if dialog.devices.count() == 0:
+        assert not dialog.take_btn.isEnabled() and "No camera" in dialog.status.text()
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 30, 30))
+    dialog._on_captured(1, image)                        # what QImageCapture.imageCaptured delivers
+    assert len(page.state.project.get_class("cat").images) == 1
+    dialog.close()
+    qtbot.waitUntil(lambda: page.camera.dialog is None, timeout=5000)
