@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
 
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.label import status_text
@@ -32,6 +32,7 @@ from rmadapter_app.gui.label.results_model import (
     LabelResultsModel,
 )
 from rmadapter_app.gui.label.review_panel import THUMB, ReviewPanel
+from rmadapter_app.gui.label.run_column import run_column
 from rmadapter_app.gui.label.setup_panel import SetupPanel
 from rmadapter_app.gui.label.worker_jobs import (
     DEFAULT_TEMPLATE,
@@ -50,7 +51,6 @@ from rmadapter_app.gui.label.worker_jobs import (
 from rmadapter_app.gui.state import AppState
 from rmadapter_app.gui.thumbnails import ThumbnailCache
 from rmadapter_app.gui.widgets.drop_area import paths_from_mime
-from rmadapter_app.gui.widgets.message_label import fit_label
 
 __all__ = ["LabelPage", "ask_folder", "ask_image_files", "split_names", "ClassifierChoice", "LabelJob",
            "RescoreJob", "WriteJob", "UndoJob", "LabelOutcome", "WriteOutcome", "LabelResultsModel",
@@ -123,12 +123,7 @@ class LabelPage(QWidget):
                            (self.setup, ("run_button", "stop_button", "progress", "status_label"))):
             for name in names:
                 setattr(self, name, getattr(box, name))
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.setup)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left = self._setup_column(scroll)
+        left = run_column(self.setup, self)
 
         # review: threshold, histogram, counts, the results table
         self.model = LabelResultsModel(self.thumbnails, self)
@@ -152,24 +147,6 @@ class LabelPage(QWidget):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
-
-    def _setup_column(self, scroll: QScrollArea) -> QWidget:
-        """The settings scroll; Run, Stop, the progress bar and the status line stay below them, always
-        in view (taken out of the settings panel, which would scroll them off a small screen)."""
-        column = QWidget(self)
-        # wide enough for the settings (the scroll never scrolls sideways), plus its scroll bar
-        scroll.setMinimumWidth(self.setup.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.run_button)
-        run_row.addWidget(self.stop_button)
-        fit_label(self.status_label, max_lines=6)        # a long message wraps; it never widens the window
-        layout = QVBoxLayout(column)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(run_row)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status_label)
-        return column
 
     def _connect(self) -> None:
         self.add_folder_button.clicked.connect(self.add_folder)
@@ -410,7 +387,8 @@ class LabelPage(QWidget):
         journal = outcome.journal
         if journal.path is not None and journal.done:
             self._last_journal = journal.path
-            self._undone_folder = self._undo_folder(outcome.plan)
+            roots = list(self._run.sources) if self._run is not None else self.source_paths()
+            self._undone_folder = status_text.undo_folder(outcome.plan, roots)
         said = status_text.write_done(outcome)
         self.status_label.setText(said)
         self.review.show_written(said, outcome.plan.out_dir if journal.done or outcome.reports else None)
@@ -423,15 +401,6 @@ class LabelPage(QWidget):
                                "\n".join(f"{p}: {why}" for p, why in journal.failed[:50]))
         self._update_buttons()
         self.writeFinished.emit(outcome)
-
-    def _undo_folder(self, plan) -> Path | None:
-        """Where an undo of this write puts things: moved images go back to the (first) folder they came
-        from; removed copies leave the output folder."""
-        if plan.mode == "move":
-            roots = list(self._run.sources) if self._run is not None else self.source_paths()
-            if roots:
-                return roots[0] if roots[0].is_dir() else roots[0].parent
-        return plan.out_dir
 
     def last_journal(self) -> Path | None:
         return self._last_journal

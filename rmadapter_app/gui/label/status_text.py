@@ -4,6 +4,8 @@ Texts are translated in the ``LabelPage`` context.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication
 
 from rmadapter_app.gui.formatting import fmt_duration as _fmt_duration
@@ -86,3 +88,11 @@ def undo_done(result) -> str:
         parts.append(_tr("{0} files left in place (changed since, or kept as the only copy)").format(
             len(result.left)))
     return ("; ".join(parts) or _tr("Nothing to undo")) + "."
+
+
+def undo_folder(plan, sources: list[Path]) -> Path | None:
+    """Where an undo of a write (its WritePlan) leaves things, for an "Open folder" link: moved images go
+    back to the (first) folder they came from; removed copies leave the output folder."""
+    if plan.mode == "move" and sources:
+        return sources[0] if sources[0].is_dir() else sources[0].parent
+    return plan.out_dir
