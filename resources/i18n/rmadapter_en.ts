@@ -15,78 +15,78 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="44" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="45" />
         <source>&amp;Adapter file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="45" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="46" />
         <source>Label with a trained adapter (its classes are listed below)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="46" />
-        <source>Class &amp;names only (zero-shot)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="47" />
-        <source>Label with frozen CLIP from class names alone, nothing trained</source>
+        <source>Class &amp;names only (nothing trained)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="52" />
-        <source>No adapter chosen</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="53" />
-        <source>The adapter file to label with</source>
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="48" />
+        <source>Label with frozen CLIP from class names alone, nothing trained (“zero-shot”)</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="54" />
+        <source>No adapter chosen</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="55" />
+        <source>The adapter file to label with</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="56" />
         <location filename="../../rmadapter_app/gui/label/output_panel.py" line="21" />
         <source>Choose…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="55" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="57" />
         <source>Choose an adapter file (.rmadapter.safetensors)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="59" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="61" />
         <source>e.g. cat, dog, bird</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="60" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="62" />
         <source>Class names separated by commas (at least two)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="62" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="64" />
         <source>optional, e.g. fox, empty</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="63" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="65" />
         <source>More classes, recognised from their names alone. After a run, press Enter to re-score without reading the images again.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="65" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="67" />
         <source>Classifier</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="74" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="76" />
         <source>Classes:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="75" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="77" />
         <source>Extra classes:</source>
         <translation type="unfinished" />
     </message>
@@ -182,123 +182,143 @@
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/label/output_panel.py" line="48" />
-        <source>Images per batch through the model (larger is faster on a GPU)</source>
+        <source>Batch size: images sent through the model together (larger is faster on a GPU and needs more memory)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="49" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="64" />
+        <source>Images at a time:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="50" />
         <source>Output</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="54" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="55" />
         <source>Folder:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="60" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="61" />
         <source>Name clash:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="63" />
-        <source>Batch size:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="29" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="47" />
         <source>Images whose top confidence is below this go to the Uncertain folder. The counts update as you move it; nothing is written yet.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="36" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="53" />
         <source>Goes to</source>
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="53" />
         <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="34" />
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="36" />
         <source>Images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="41" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="60" />
         <source>Images per class folder at this threshold. Click a row to show only those images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="49" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="68" />
         <source>&amp;Threshold:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="73" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="92" />
         <source>Every image with its label. Click a header to sort (e.g. by confidence); double-click a label (or press F2) to correct it before writing files.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="76" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="97" />
         <source>Show all images, one class, the uncertain ones, or unreadable files</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="77" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="98" />
         <source>&amp;Write files</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="78" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="99" />
         <source>Copy or move the images into class folders and write the reports (Ctrl+Shift+W)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="80" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="101" />
         <source>&amp;Undo last write</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="81" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="102" />
         <source>Put moved images back and remove the copies the last write made (Ctrl+Shift+Z)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="83" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="104" />
         <source>Clear corrections</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="84" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="105" />
         <source>Forget the labels you corrected</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="86" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="115" />
         <source>Show:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="28" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="29" />
         <source>&amp;Run</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="29" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="30" />
         <source>Label the images (Ctrl+R). Images labeled before are read from the cache.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="30" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="31" />
         <source>&amp;Stop</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="31" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="32" />
         <source>Stop after the current batch; the results so far are kept (Esc)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="35" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="36" />
         <source>Images labeled so far</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="40" />
+        <source>Run on a Ray cluster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="41" />
+        <source>Decode and encode the images on the Ray cluster at this address; this computer still lists, scores and writes every file. The files must be readable at the same paths on every node.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="45" />
+        <source>auto, HOST:PORT, or local</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="46" />
+        <source>auto: the cluster this computer belongs to; HOST:PORT: its head node; local: a cluster inside the app, on this computer only</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -347,128 +367,153 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="46" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="55" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="78" />
         <source>File: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="47" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="56" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="79" />
         <source>Backbone: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="48" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="57" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="80" />
         <source>Classes ({0}): {1}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="51" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="60" />
         <source>Accuracy: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="53" />
-        <source>(frozen CLIP zero-shot {0})</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="62" />
+        <source>(frozen CLIP {0})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="56" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="84" />
+        <source>Created: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="65" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="82" />
         <source>Training was stopped early (partial adapter).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="57" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="66" />
         <source>Created: {0} by RMAdapter Studio {1}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="59" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="66" />
         <source>Optional description, e.g. “a small domestic cat” (used in the prompt)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="60" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="67" />
         <source>Words that help the model know what this class means; they are added to the class's text prompt.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="65" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="72" />
         <source>Add images…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="65" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="72" />
         <source>Choose image files to add to this class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="66" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="73" />
         <source>Paste</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="66" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="73" />
         <source>Paste an image or image files from the clipboard (Ctrl+V)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="67" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="74" />
         <source>Remove images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="68" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="75" />
         <source>Remove the selected images (Delete; Ctrl+Z brings them back)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="70" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="77" />
         <source>Move to</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="71" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="78" />
         <source>Move the selected images to another class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="81" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="82" />
+        <source>Camera…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="82" />
+        <source>Take pictures for this class with a camera</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="90" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="91" />
+        <source>Thumbnail size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="101" />
         <source>Stop</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="81" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="101" />
         <source>Stop adding; the images added so far are kept</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="125" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="153" />
         <source>No class selected</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="126" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="154" />
         <source>Start by typing a class name on the left</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="127" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="155" />
         <source>Select a class on the left to see its images, or drop a folder with one subfolder per class anywhere on this page.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="133" />
-        <source>No images yet: this class is recognised zero-shot from its name.
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="161" />
+        <source>No images yet: this class is recognised from its name alone.
 Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="139" />
-        <source>{0} — zero-shot (no images yet)</source>
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="167" />
+        <source>{0} — no images yet: recognised by its name</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="148" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="176" />
         <source>Prompt: {0}</source>
         <translation type="unfinished" />
     </message>
@@ -531,33 +576,205 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
 <context>
     <name>AccuracyPlot</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="144" />
-        <source>epoch</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="232" />
+        <source>pass over the images (epoch)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="145" />
-        <source>accuracy</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="233" />
+        <source>share correct</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="147" />
-        <source>Accuracy per epoch on the training and validation images; the dashed line is frozen CLIP before training (zero-shot).</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="235" />
+        <source>How many images the model gets right after each pass over the images: on the images it trains on, and on images held back to check it. The dashed line is CLIP before any training.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="150" />
-        <source>train</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="239" />
+        <source>training images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="152" />
-        <source>validation</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="241" />
+        <source>held-back images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="155" />
-        <source>zero-shot CLIP {value:.2f}</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="244" />
+        <source>CLIP without training {value:.2f}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>BackbonePicker</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="21" />
+        <source>fastest; best without a GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="22" />
+        <source>more accurate; best with a GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="23" />
+        <source>most accurate; needs a strong GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="24" />
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="25" />
+        <source>LAION-2B weights</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="79" />
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="85" />
+        <source>The CLIP model your classifier is built on. Smaller models train faster; larger ones recognise more.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="92" />
+        <source>Import weights file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="93" />
+        <source>Use a CLIP weights file you already have (works offline). Its model is recognised from the file.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="124" />
+        <source>no trained weights</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="128" />
+        <source>Custom model (config and weights)…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="130" />
+        <source>An open_clip CLIP of your own: its weights file, and its model config file if it is not one of the models above.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="175" />
+        <source>A GPU is available: {0}, the model RMAdapter was designed with, is the one to use here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="178" />
+        <source>No GPU on this computer: {0} is the one to use here, because it trains several times faster than {1} on a processor.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="181" />
+        <source>No GPU on this computer: {0} is the one to use here. It trains this project in {1}; {2} would take {3}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="185" />
+        <source>You chose {0}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="193" />
+        <source>{0} has no trained weights, only a model config: training on it is refused, because a random network learns nothing useful from a few images. Choose a model above, or give its weights with “Custom model…”.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="198" />
+        <source>Checking {0}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="201" />
+        <source> Training this project takes {0} here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="204" />
+        <source>{0} is on this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="206" />
+        <source>{0} is not on this computer, and this computer is offline, so it cannot be downloaded now. Import its weights file if you have one (for {1}: the open_clip_model.safetensors file), or connect to the internet and press Train again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="210" />
+        <source> Training this project then takes {0} here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/backbone_picker.py" line="212" />
+        <source>{0} is not on this computer yet: Train first downloads it ({1}, once).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="70" />
+        <source>Camera: pictures for “{0}”</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="75" />
+        <source>Which camera to use</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="76" />
+        <source>Take picture</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="78" />
+        <source>Add a picture to “{0}” (Space)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="80" />
+        <source>Done</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="83" />
+        <source>Camera:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="108" />
+        <source>No camera found. Connect one and open this window again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="122" />
+        <source>Point the camera at an example of “{0}” and press Space.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmadapter_app/gui/camera.py" line="133" />
+        <source>%n picture(s) taken for “{0}”.</source>
+        <translation><numerusform>%n picture taken for “{0}”.</numerusform><numerusform>%n pictures taken for “{0}”.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="138" />
+        <source>The picture could not be taken: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/camera.py" line="142" />
+        <source>The camera stopped: {0}</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -582,17 +799,17 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
 <context>
     <name>ClassifierPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="122" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="124" />
         <source>Choose an adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="157" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="159" />
         <source>No adapter: train one, open one, or use class names.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="166" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="168" />
         <source>{0} classes: {1}
 Backbone: {2}</source>
         <translation type="unfinished" />
@@ -643,6 +860,54 @@ Backbone: {2}</source>
     </message>
 </context>
 <context>
+    <name>CustomModelDialog</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="34" />
+        <source>Custom model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="36" />
+        <source>open_clip_model.safetensors, .bin, .pt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="38" />
+        <source>only for an architecture open_clip does not know</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="40" />
+        <source>&amp;Weights file:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="41" />
+        <source>Model &amp;config (optional):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="43" />
+        <source>Give the weights file of an open_clip CLIP. Its model is recognised from the file; add its model config (a .json file) only if it is an architecture open_clip does not know.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="62" />
+        <source>Browse…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="69" />
+        <source>Choose a CLIP weights file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/custom_model.py" line="75" />
+        <source>Choose an open_clip model config</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ImageAdder</name>
     <message>
         <location filename="../../rmadapter_app/gui/image_adder.py" line="52" />
@@ -663,22 +928,27 @@ Backbone: {2}</source>
 <context>
     <name>ImageGridPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="170" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="129" />
+        <source>Size:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="198" />
         <source>Checking and copying images: %v of %m</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="194" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="235" />
         <source>Remove</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="196" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="237" />
         <source>Move to</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="203" />
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="244" />
         <source>Open image</source>
         <translation type="unfinished" />
     </message>
@@ -694,129 +964,134 @@ Backbone: {2}</source>
 <context>
     <name>LabelPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="162" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="179" />
         <source>Add a folder of images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="168" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="185" />
         <source>Add images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="179" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="196" />
         <source>The clipboard holds no files or folders.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="191" />
-        <location filename="../../rmadapter_app/gui/label_view.py" line="339" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="208" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="357" />
         <source>Choose the output folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="235" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="252" />
         <source>Busy with “{0}”; try again when it has finished.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="245" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="262" />
         <source>Add a folder or images to label first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="249" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="266" />
         <source>Choose an adapter file, or type at least two class names.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="254" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="272" />
         <source>Preparing the classifier…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="255" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="273" />
         <source>Listing images…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="264" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="282" />
         <source>Re-scoring from the cache…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="272" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="290" />
         <source>Stopping after the current batch…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="277" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="295" />
         <source>Labeling on {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="303" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="321" />
         <source>Stopped.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="304" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="322" />
         <source>Label</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="336" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="354" />
         <source>Nothing to write yet: run labeling first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="345" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="363" />
         <source>Choose a CSV or JSON report, or copy or move the images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="349" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="367" />
         <source>Move images?</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="350" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="368" />
         <source>Move {0} images out of their folders into {1}?</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="351" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="369" />
         <source>Undo last write puts every moved image back.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="364" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="382" />
         <source>Writing files…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="376" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="398" />
         <source>Some images were not written</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="377" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="399" />
         <source>{0} images could not be written; the others were.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="390" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="412" />
         <source>Undoing the last write…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="397" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="419" />
         <source>Undo</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label_view.py" line="397" />
+        <location filename="../../rmadapter_app/gui/label_view.py" line="419" />
         <source>Some files were left in place:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/label_view.py" line="423" />
+        <source>Undone: {0}</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -872,301 +1147,499 @@ Backbone: {2}</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="55" />
-        <source>step</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="28" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="90" />
+        <source>classification</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="56" />
-        <source>loss</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="29" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="92" />
+        <source>total</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="57" />
-        <source>Training loss per step: the classification loss (ce), the consistency and reconstruction terms, and their weighted total.</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="30" />
+        <source>staying close to CLIP</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="66" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="31" />
+        <source>image reconstruction</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="32" />
+        <source>text reconstruction</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="34" />
+        <source>Classification: how wrong the model still is about the training images. It should go down.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="36" />
+        <source>Total: everything training tries to lower, added up (right axis). It should go down.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="38" />
+        <source>Staying close to CLIP: how far the adapted model has moved from the original CLIP. Keeping it small keeps what CLIP already knows, such as classes named without images.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="41" />
+        <source>Image reconstruction: how well the adapter can rebuild the image features it was given, so it keeps their information.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="43" />
+        <source>Text reconstruction: the same for the class names' text features.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="89" />
+        <source>training step</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="107" />
+        <source>Details</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="111" />
         <source>Log scale</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="67" />
-        <source>Show the loss axis on a logarithmic scale.</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="112" />
+        <source>Show the loss axes on a logarithmic scale (small changes of small values become visible).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="151" />
+        <source> (left)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="151" />
+        <source> (right)</source>
         <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="92" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="346" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="98" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="354" />
         <source>RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="98" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="104" />
         <source>Switch pages (Ctrl+1 … Ctrl+5)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="114" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="120" />
         <source>Device: checking…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="115" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="121" />
         <source>Where training and classifying run</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="148" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="156" />
         <source>&amp;File</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="149" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="157" />
         <source>&amp;New project…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="150" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="158" />
         <source>Create an empty project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="151" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="159" />
         <source>&amp;Open project…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="152" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="160" />
         <source>Open a project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="153" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="161" />
         <source>Open &amp;recent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="156" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="164" />
         <source>&amp;Import folder of class folders…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="157" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="165" />
         <source>Create one class per subfolder, with its images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="158" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="166" />
         <source>Show project &amp;folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="159" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="167" />
         <source>Open the project folder in the file manager</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="161" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="169" />
         <source>&amp;Quit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="162" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="170" />
         <source>&amp;Edit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="163" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="359" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="171" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="367" />
         <source>&amp;Undo</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="164" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
         <source>Add &amp;class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="164" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
         <source>Type a new class name</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="165" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="173" />
         <source>&amp;Paste images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="166" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="174" />
         <source>Paste an image or image files into the selected class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="167" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="175" />
         <source>&amp;Model</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="168" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="176" />
         <source>&amp;Train</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="168" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="176" />
         <source>Train on the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="169" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
         <source>&amp;Stop</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="169" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
         <source>Stop the running job; partial results are kept</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="171" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="179" />
         <source>&amp;Save adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="180" />
         <source>&amp;Open adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="173" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="181" />
         <source>&amp;Help</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="174" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="182" />
         <source>&amp;About RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="175" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="183" />
         <source>Open &amp;log folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="193" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="197" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="201" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="205" />
         <source>Could not open the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="198" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="206" />
         <source>{0} could not be opened: the project looks damaged ({1}).</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/main_window.py" line="203" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="211" />
         <source>%n image file(s) are missing from the project folder; see Problems.</source>
         <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="214" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="217" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="222" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="225" />
         <source>Could not reopen the last project: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="218" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="226" />
         <source>{0} looks damaged ({1})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="228" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
         <source>New project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="228" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
         <source>Project name:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="228" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
         <source>My classifier</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="234" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="242" />
         <source>Could not create the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="242" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="250" />
         <source>Open project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="266" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="274" />
         <source>(no recent projects)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="299" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="307" />
         <source>That is not available in this build.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="313" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="389" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="321" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="397" />
         <source>Stopping…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="325" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="333" />
         <source>About RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="326" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="334" />
         <source>&lt;b&gt;RMAdapter Studio&lt;/b&gt; {0}&lt;br&gt;Build an image classifier from a few pictures per class: RMAdapter on a frozen CLIP, on your own computer.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="340" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="348" />
         <source>Device: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="348" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="356" />
         <source>{0} — RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="351" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="359" />
         <source>Project folder: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="359" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="367" />
         <source>&amp;Undo {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="365" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="373" />
         <source>Running: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="366" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="374" />
         <source>Running: </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="377" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="385" />
         <source>Wait until “{0}” has finished (or stop it with Esc).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ModelStep</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="45" />
+        <source>Busy: {0} is running.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="55" />
+        <source>{0}, once</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="56" />
+        <source>several hundred MB, once</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="57" />
+        <source>The {0} weights are not on this computer yet. Download them now ({1})?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="60" />
+        <source>Training this project then takes {0} here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="62" />
+        <source>The {0} weights are not on this computer, and this computer seems to be offline.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="64" />
+        <source>Or import a weights file you already have.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="81" />
+        <source>{0} could not be downloaded: this computer seems to be offline. Connect to the internet and press Train again, or import a weights file you already have.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="86" />
+        <source>the download did not work</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="87" />
+        <source>{0} could not be downloaded ({1}). Try again later, or import a weights file you already have.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="99" />
+        <source>Import weights for {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="104" />
+        <source>Checking and importing {0}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="105" />
+        <source>Importing weights…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="110" />
+        <source>Weights imported to {0}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="114" />
+        <source>That is not the model that was chosen, so {0} is now chosen.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="122" />
+        <source>Import weights</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="134" />
+        <source>Checking {0}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/model_step.py" line="145" />
+        <source>Custom model</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ModelsPanel</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="55" />
+        <source>Every training run of this project, newest first. Accuracy: on images the model did not train on, with frozen CLIP's on the same images. Double-click a run to use it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="60" />
+        <source>&amp;Use this model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="61" />
+        <source>Use the selected run's model on the Results, Try it and Label pages.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="82" />
+        <source>cannot be read</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="84" />
+        <source>{0} (frozen CLIP {1})</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="86" />
+        <source>not measured</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <source>damaged</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <source>stopped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <source>complete</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1181,171 +1654,272 @@ Backbone: {2}</source>
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="26" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="31" />
         <source>Clear</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="27" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="32" />
         <source>Empty this list (the files themselves are not touched)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="30" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="35" />
         <source>File</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="30" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="35" />
         <source>Problem</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="59" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="77" />
         <source>already in the project, in class “{0}”</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="72" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="101" />
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="106" />
         <source>Problems: %n file(s) not added or missing</source>
         <translation><numerusform>Problems: %n file not added or missing</numerusform><numerusform>Problems: %n files not added or missing</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="102" />
+        <source>%n added with a note</source>
+        <translation><numerusform>%n added with a note</numerusform><numerusform>%n added with a note</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="104" />
+        <source>Notes: %n file(s) added with a note</source>
+        <translation><numerusform>Notes: %n file added with a note</numerusform><numerusform>Notes: %n files added with a note</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/problems_panel.py" line="107" />
+        <source>(newest first)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ProjectNamePanel</name>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="42" />
+        <source>Rename project…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="43" />
+        <source>Give the project another name (its folder keeps its name)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="53" />
+        <source>No project open: type a class name below to start one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="56" />
+        <source>Project: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="57" />
+        <source>{0}
+Folder: {1}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="65" />
+        <source>New project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="66" />
+        <source>A name for the new project (you can change it later):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="68" />
+        <source>No project yet: it needs a name first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="71" />
+        <source>Untitled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="73" />
+        <source>Could not create a project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="82" />
+        <source>Rename project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="82" />
+        <source>New name (the folder keeps its name):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="89" />
+        <source>Could not rename the project</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project/name_panel.py" line="93" />
+        <source>The project is now called “{0}”.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>ProjectPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="160" />
-        <source>Untitled</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="162" />
-        <source>Could not create a project</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="178" />
-        <source>Added class “{0}”. Drop images onto it, or keep it as a zero-shot class.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="200" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="223" />
         <source>Could not remove the class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="202" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="225" />
         <source>Removed class “{0}” (Ctrl+Z brings it back).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="214" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="237" />
         <source>Could not remove the images</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="216" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="239" />
         <source>Removed %n image(s) (Ctrl+Z brings them back).</source>
         <translation><numerusform>Removed %n image (Ctrl+Z brings them back).</numerusform><numerusform>Removed %n images (Ctrl+Z brings them back).</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="225" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="248" />
         <source>Nothing to undo.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="230" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="253" />
         <source>Could not undo</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="232" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="255" />
         <source>Undone: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="237" />
-        <location filename="../../rmadapter_app/gui/project_view.py" line="283" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="170" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="260" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="306" />
         <source>Select or add a class first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="244" />
-        <source>Folder with one subfolder per class</source>
+        <location filename="../../rmadapter_app/gui/project_view.py" line="173" />
+        <source>No camera support in this installation: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project_view.py" line="181" />
+        <source>The class “{0}” is gone; the picture was not added.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project_view.py" line="185" />
+        <source>The picture could not be saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project_view.py" line="201" />
+        <source>Added class “{0}”. Drop images onto it, or keep it as it is: it is recognised by its name.</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/project_view.py" line="267" />
+        <source>Folder with one subfolder per class</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/project_view.py" line="290" />
         <source>Add a class first, then drop images onto it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="269" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="291" />
         <source>dropped outside a class: drop it onto a class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="280" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="303" />
         <source>The clipboard holds no image and no image files.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="287" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="310" />
         <source>The clipboard image could not be read.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="330" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="50" />
         <source>Stopped early; the images added so far are kept.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="338" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="352" />
         <source>Could not add the images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="344" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="358" />
         <source>Images are still being added; wait a moment.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="358" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="372" />
         <source>Could not move the images</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="360" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="374" />
         <source>Moved %n image(s) to “{0}”.</source>
         <translation><numerusform>Moved %n image to “{0}”.</numerusform><numerusform>Moved %n images to “{0}”.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="398" />
+        <location filename="../../rmadapter_app/gui/project_view.py" line="412" />
         <source>missing from the project folder (class “{0}”)</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="322" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="40" />
         <source>Added %n image(s).</source>
         <translation><numerusform>Added %n image.</numerusform><numerusform>Added %n images.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="324" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="42" />
         <source>Created %n class(es).</source>
         <translation><numerusform>Created %n class.</numerusform><numerusform>Created %n classes.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="326" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="44" />
         <source>%n already in the project.</source>
         <translation><numerusform>%n already in the project.</numerusform><numerusform>%n already in the project.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project_view.py" line="328" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="46" />
         <source>%n file(s) skipped: see Problems.</source>
         <translation><numerusform>%n file skipped: see Problems.</numerusform><numerusform>%n files skipped: see Problems.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="138" />
+        <location filename="../../rmadapter_app/gui/project_adding.py" line="48" />
+        <source>%n added with a note: see Problems.</source>
+        <translation><numerusform>%n added with a note: see Problems.</numerusform><numerusform>%n added with a note: see Problems.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmadapter_app/gui/project/image_panel.py" line="166" />
         <source>{0} — %n image(s)</source>
         <translation><numerusform>{0} — %n image</numerusform><numerusform>{0} — %n images</numerusform></translation>
     </message>
@@ -1353,181 +1927,202 @@ Backbone: {2}</source>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="78" />
-        <source>&amp;Save adapter…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="79" />
-        <source>Save the adapter file in use to a place of your choice (Ctrl+S).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="81" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="120" />
         <source>&amp;Load adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="82" />
-        <source>Open an adapter file; its header is shown before it is used.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="84" />
-        <source>Adapter in use</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="97" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
         <source>Class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="97" />
-        <source>Accuracy</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="97" />
-        <source>Validation images</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="100" />
-        <source>How often each class was recognised among its validation images.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="103" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="136" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="148" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="193" />
         <source>Click a cell of the confusion matrix to see its images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="106" />
-        <source>Validation images the adapter got wrong, with its top guesses.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="112" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="158" />
         <source>Selected cell</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="113" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="144" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="159" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="204" />
         <source>Misclassified</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="139" />
-        <source>No training results yet: train on the Train page, or load an adapter file.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="161" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="226" />
         <source>Misclassified ({0})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="167" />
-        <source>Accuracy on {0} validation images: {1}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="169" />
-        <source>No validation images: accuracy was not measured.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="172" />
-        <source>Frozen CLIP zero-shot: {0} → adapted: {1} ({2:+.1f} points)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="175" />
-        <source>Validation: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="176" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="238" />
         <source>Trained on {0} images of {1} classes: {2} steps in {3} s on {4}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="179" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="241" />
         <source>Stopped early after {0} of {1} steps: these numbers describe the partial adapter.</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/results_view.py" line="182" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="244" />
         <source>%n unreadable image(s) were skipped.</source>
         <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/results_view.py" line="192" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="256" />
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="204" />
-        <source>None yet. Training saves one automatically; or load an adapter file.</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="116" />
+        <source>&amp;Save a copy…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="226" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="230" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="244" />
-        <source>Save adapter</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="117" />
+        <source>Save a copy of the model in use where you choose, to use it elsewhere (Ctrl+S). It stays in the project too.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="227" />
-        <source>There is no adapter to save yet: train one first, or load one.</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="121" />
+        <source>Open an adapter file; its header is shown before it is used, and a file from elsewhere is copied into the project's models.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="237" />
-        <source>The adapter is already saved as {0}.</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="129" />
+        <source>Models of this project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="245" />
-        <source>The adapter could not be saved: {0}</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
+        <source>Correct</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="248" />
-        <source>Adapter saved as {0}</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
+        <source>Checked on</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="260" />
-        <source>the backbone it was trained on is no longer loaded; train again</source>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="144" />
+        <source>How often each class was recognised among the images held back to check the model.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="152" />
+        <source>Held-back images the model got wrong, with its top guesses.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="196" />
+        <source>No model yet: train one on the Train page, or load an adapter file.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="197" />
+        <source>The model in use cannot be read.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="233" />
+        <source>Checked on very few images of {0}: these figures are rough. Add images (10 or more per class) for a firmer figure.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="236" />
+        <source>How it was checked: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="246" />
+        <source>The images behind these figures were not kept with this file.</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/results_view.py" line="269" />
+        <source>Using the model {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="279" />
+        <source>No model in use yet. Training keeps every run here; or load an adapter file.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="300" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="304" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="318" />
+        <source>Save adapter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="301" />
+        <source>There is no adapter to save yet: train one first, or load one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="311" />
+        <source>The adapter is already saved as {0}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="319" />
+        <source>The adapter could not be saved: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="321" />
+        <source>Saved a copy as {0}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="325" />
+        <source>Adapter saved as {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="337" />
+        <source>the backbone it was trained on is no longer loaded; train again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="354" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="377" />
         <source>Load adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="277" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="362" />
         <source>Cannot use this adapter file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="282" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="367" />
         <source>It was trained on {0}; the current backbone choice is {1}. Classifying with it uses {0}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="284" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="369" />
         <source>Load this adapter?</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="287" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="378" />
+        <source>The adapter could not be copied into the project: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="380" />
+        <source>Copied {0} into the project's models.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="382" />
         <source>Using adapter {0}</source>
         <translation type="unfinished" />
     </message>
@@ -1535,32 +2130,32 @@ Backbone: {2}</source>
 <context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="121" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="166" />
         <source>{0:.0%} confidence</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="141" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="186" />
         <source>Uncertain (below threshold)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="143" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="188" />
         <source>Unreadable (skipped)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="163" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="208" />
         <source>All images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="166" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="211" />
         <source>Uncertain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="167" />
+        <location filename="../../rmadapter_app/gui/label/review_panel.py" line="212" />
         <source>Unreadable</source>
         <translation type="unfinished" />
     </message>
@@ -1568,87 +2163,97 @@ Backbone: {2}</source>
 <context>
     <name>RunMonitor</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="29" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="34" />
         <source>Progress of the current phase.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="31" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="36" />
         <source>Speed, and time left for the whole run (cross-validation included).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="37" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="42" />
         <source>What training is doing, step by step.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="66" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="73" />
         <source>Starting…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="97" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="108" />
         <source>, validation {0:.1%}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="98" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="109" />
         <source>fold {0}, </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="99" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="110" />
         <source>{0}epoch {1}/{2}: train {3:.1%}{4}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="103" />
-        <source>Frozen CLIP before training (zero-shot): {0:.1%} on {1} images.</source>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="116" />
+        <source>CLIP without training gets {0:.1%} of {1} held-back images right.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="106" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="119" />
         <source>Cross-validation fold {0}/{1}: {2:.1%} on {3} held-out images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="116" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="129" />
+        <source>The model is trained and kept; now checking how good it is.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="131" />
         <source>Warning: </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="122" />
-        <source>Downloading {0}</source>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="140" />
+        <source>Checking accuracy, round {0} of {1} (a model trained without some images): step {2} of {3}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="126" />
-        <source>{0:.0f} of {1:.0f} MB (Stop cancels)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="129" />
-        <source>{0:.0f} MB (Stop cancels)</source>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="143" />
+        <source>Training on {0} of {1} images ({2} held back to check it): step {3} of {4}</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="146" />
-        <source>all images</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="146" />
-        <source>fold {0}</source>
+        <source>Training on all {0} images: step {1} of {2}</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="147" />
-        <source>Training ({0}): step {1} of {2}</source>
+        <source>Training: step {0} of {1}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="153" />
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="151" />
+        <source>Downloading {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="155" />
+        <source>{0:.0f} of {1:.0f} MB (Stop cancels)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="158" />
+        <source>{0:.0f} MB (Stop cancels)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="181" />
         <source>{0:.1f} steps/s · about {1} left</source>
         <translation type="unfinished" />
     </message>
@@ -1656,7 +2261,7 @@ Backbone: {2}</source>
 <context>
     <name>SetupPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="79" />
+        <location filename="../../rmadapter_app/gui/label/setup_panel.py" line="103" />
         <source>Downloading {0}…</source>
         <translation type="unfinished" />
     </message>
@@ -1664,191 +2269,183 @@ Backbone: {2}</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="74" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="223" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="228" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="243" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="91" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="286" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="291" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="302" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="312" />
         <source>Train</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="80" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="97" />
         <source>Train an adapter on this project's images (Ctrl+Return).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="82" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="99" />
         <source>Stop</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="83" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="100" />
         <source>Stop after the current step and keep what was trained (Esc).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="87" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="102" />
+        <source>Use the stopped model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="103" />
+        <source>Make the model of the stopped run the one in use (Results and Try it show it). The other models stay in the list.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="109" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="194" />
         <source>Device: chosen when training starts.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="94" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="114" />
         <source>Advanced</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="98" />
-        <source>Backbone, epochs, shots, learning rate, loss weights, seed, device.</source>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="118" />
+        <source>Passes, images per class, learning rate, loss weights, seed, device.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="195" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="267" />
+        <source>Recognised by name only (no images): {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="348" />
+        <source>Using the stopped run's model {0}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="378" />
+        <source>Stopped after {0} of {1} steps.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="380" />
+        <source>Its partial model is kept and in use (there was no other).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="382" />
+        <source>Its partial model is kept in the Models list on the Results page; the model in use stays as it was.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="398" />
+        <source>Model kept as {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="255" />
         <source>Open or create a project to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="201" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="261" />
         <source>{0} classes, {1} images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="207" />
-        <source>Recognised from the name only (zero-shot): {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="209" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="269" />
         <source>Add at least two classes to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="211" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="271" />
         <source>Add images to at least one class to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="219" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="282" />
         <source>Busy: {0} is running.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="223" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="286" />
         <source>Open or create a project first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="229" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="292" />
         <source>Training needs at least two classes and some images. Add classes and drop images on them; a class without images is still recognised from its name.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="235" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="298" />
         <source>Training settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="249" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="303" />
+        <source>{0} has no trained weights, only a model config, so training would start from a random network and could not learn anything useful from a few images. Choose one of the models on this page, or give this model's weights file with “Custom model…”.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="319" />
         <source>Training {0} classes on {1} images with {2}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="260" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="330" />
         <source>Stopping after this step…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="268" />
-        <source>The {0} weights are not on this computer yet. Download them now (several hundred MB), or import a weights file you already have.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="283" />
-        <source>Import weights for {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="288" />
-        <source>Checking and importing {0}…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="289" />
-        <source>Importing weights…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="293" />
-        <source>Weights imported to {0}.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="298" />
-        <source>Import weights</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="308" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="362" />
         <source>Training on: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="311" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="365" />
         <source>Device: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="328" />
-        <source>Stopped after {0} of {1} steps. The partial adapter was kept.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="331" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="387" />
         <source>Done in {0}.</source>
         <translation type="unfinished" />
     </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="333" />
-        <source>Validation accuracy {0:.1%}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="335" />
-        <source>(zero-shot CLIP {0:.1%}).</source>
-        <translation type="unfinished" />
-    </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/train_view.py" line="337" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="389" />
         <source>%n unreadable image(s) were skipped (listed in the log below).</source>
         <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="341" />
-        <source>Adapter saved as {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="343" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="400" />
         <source>Saving the adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="344" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="401" />
         <source>Training worked, but the adapter could not be saved automatically: {0}
 Use Save adapter on the Results page to save it elsewhere.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="350" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="407" />
         <source>Stopped before anything was trained; nothing to keep.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="354" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="411" />
         <source>Training failed: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="355" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="412" />
         <source>Training failed</source>
         <translation type="unfinished" />
     </message>
@@ -1856,455 +2453,406 @@ Use Save adapter on the Results page to save it elsewhere.</source>
 <context>
     <name>TrainSettings</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="31" />
-        <source>recommended with a GPU</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="32" />
-        <source>faster: recommended on a CPU</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="33" />
-        <source>most accurate, needs a strong GPU</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="56" />
-        <source>The frozen CLIP model the adapter is trained on. ViT-B-16 is the default with a GPU; ViT-B-32 is about four times faster on a CPU.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="61" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="42" />
         <source>Auto</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="62" />
-        <source>Passes over the images. Auto: 5, raised so that at least 100 steps run.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="63" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="45" />
         <source>All</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="64" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="46" />
         <source>Images per class used for training (All: every image).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="69" />
-        <source>SGD learning rate (default 0.0015).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="70" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="57" />
         <source>Random seed: the same seed gives the same run.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="72" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="59" />
         <source>Automatic (GPU if available)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="72" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="59" />
         <source>CPU</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="73" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="60" />
         <source>NVIDIA GPU (CUDA)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="73" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="60" />
         <source>Apple GPU (MPS)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="75" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="62" />
         <source>Where training runs.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="76" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="63" />
         <source>Augment images (random crop and flip)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="77" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="64" />
         <source>Helps with varied photos; makes training slower.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="79" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="51" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="66" />
         <source>Automatic</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="79" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="43" />
+        <source>How many times training goes over every image (Auto: the recommended number).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="52" />
+        <source>How big a step training takes (the SGD learning rate). Automatic: the app's choice for this model and these images; a number overrides it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="66" />
         <source>Hold out 20%</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="80" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="67" />
         <source>Cross-validation</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="80" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="67" />
         <source>None</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="82" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="69" />
         <source>How accuracy is measured. Automatic holds out images when there are enough, and cross-validates otherwise.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="86" />
-        <source>&amp;Backbone:</source>
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="73" />
+        <source>&amp;Passes (epochs):</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="88" />
-        <source>&amp;Epochs:</source>
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="74" />
+        <source>Images per c&amp;lass:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="89" />
-        <source>S&amp;hots per class:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="90" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="75" />
         <source>&amp;Learning rate:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="91" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="77" />
         <source>&amp;Validation:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="92" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="78" />
         <source>See&amp;d:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="93" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="79" />
         <source>De&amp;vice:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="97" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="83" />
         <source>RMAdapter (all losses)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="97" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="83" />
         <source>MMA (classification only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="98" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="84" />
         <source>MMA + consistency</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="98" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="84" />
         <source>MMA + consistency + text recon.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="99" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="85" />
         <source>MMA + consistency + image recon.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="102" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="88" />
         <source>Presets of the loss switches (the paper's ablation ladder).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="104" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="90" />
         <source>Consistency</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="105" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="91" />
         <source>Keep the adapted features close to frozen CLIP's (keeps its general knowledge).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="107" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="93" />
         <source>Image reconstruction</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="108" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="94" />
         <source>Use the image-tower reconstruction loss.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="109" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="95" />
         <source>Text reconstruction</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="110" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="96" />
         <source>Use the text-tower reconstruction loss.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="111" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="97" />
         <source>Weight of the L1 distance between adapted and frozen image features.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="112" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="98" />
         <source>image </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="113" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="99" />
         <source>Weight of the L1 distance between adapted and frozen text features.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="114" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="100" />
         <source>text </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="115" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="101" />
         <source>Weight of the image-tower reconstruction loss.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="116" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="102" />
         <source>Weight of the text-tower reconstruction loss.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="117" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="103" />
         <source>Loss terms and weights</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="119" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="105" />
         <source>Preset:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="125" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="111" />
         <source>Restore &amp;defaults</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="126" />
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="112" />
         <source>Put every advanced setting back to its default (the backbone stays).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="254" />
-        <source>Local weights file…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="256" />
-        <source>A checkpoint file on this computer for the architecture above.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="258" />
-        <source>Local model config…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="265" />
-        <source>A GPU is available: ViT-B-16 is a good default.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="267" />
-        <source>No GPU found: ViT-B-32 (openai) trains about four times faster than ViT-B-16 on a CPU, a little less accurately.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="275" />
-        <source>Choose a CLIP weights file</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="280" />
-        <source>Choose an open_clip model config</source>
+        <location filename="../../rmadapter_app/gui/widgets/train_settings.py" line="224" />
+        <source>The last run used {0:.5g}.</source>
         <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>TryPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="149" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="160" />
         <source>&amp;Choose image…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="150" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="161" />
         <source>Pick an image file to classify.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="158" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="169" />
         <source>Class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="158" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="169" />
         <source>Confidence</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="163" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="174" />
         <source>Every class ranked by the classifier's confidence for this image.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="165" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="176" />
         <source>Add classes by name, e.g. cat, dog</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="166" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="177" />
         <source>Classes typed here are recognised from their names alone and ranked with the others (separate names with commas).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="169" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="180" />
         <source>&amp;Add</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="170" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="181" />
         <source>Add the typed class names (Enter).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="172" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="183" />
         <source>C&amp;lear added</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="173" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="184" />
         <source>Forget the classes added by name.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="211" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="222" />
         <source>No classes yet: add classes to the project, train, or load an adapter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="213" />
-        <source>Classifier: adapter {0}</source>
+        <location filename="../../rmadapter_app/gui/try_view.py" line="224" />
+        <source>Classifier: the model in use, {0} (choose another on the Results page)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="215" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="227" />
         <source>Classifier: the adapter from the last training run</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="217" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="229" />
         <source>Classifier: frozen CLIP zero-shot on the project's class names (nothing trained yet)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="219" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="231" />
         <source>Added by name: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="236" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="243" />
+        <source>Drop an image here, paste one (Ctrl+V), or choose a file.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/try_view.py" line="261" />
         <source>{0} is no longer on disk (was its class removed?). Drop an image to rank it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="242" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="267" />
         <source>The classifier changed; drop the image again to re-rank it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="252" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="277" />
         <source>Choose an image</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="271" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="296" />
         <source>That is not an image. Drop or paste a picture file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="354" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="379" />
         <source>Nothing to classify with yet: add classes to the project, train, or load an adapter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="358" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="383" />
         <source>Busy with “{0}”; try again when it has finished.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="380" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="405" />
         <source>Classifying…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="381" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="406" />
         <source>Preparing the classifier…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="388" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="413" />
         <source>The {0} weights are not on this computer yet. Download them now (several hundred MB), or import a weights file you already have.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="393" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="418" />
         <source>Import weights for {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="396" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="421" />
         <source>Checking and importing {0}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="400" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="425" />
         <source>The backbone weights are needed to classify.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="404" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="429" />
         <source>Weights imported.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="411" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="436" />
         <source>Downloading {0}: {1:.0f}{2} MB (Esc stops)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="426" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="452" />
         <source>Try it</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="437" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="463" />
         <source>Added by name: recognised without example images.</source>
         <translation type="unfinished" />
     </message>
@@ -2312,12 +2860,12 @@ Use Save adapter on the Results page to save it elsewhere.</source>
 <context>
     <name>_DropArea</name>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="111" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="122" />
         <source>Drop an image here, paste one (Ctrl+V), or choose a file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="112" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="123" />
         <source>Drop or paste any image to see how the classes rank.</source>
         <translation type="unfinished" />
     </message>
@@ -2364,18 +2912,13 @@ Use Save adapter on the Results page to save it elsewhere.</source>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="57" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="58" />
         <source>A job is running</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="58" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="59" />
         <source>“{0}” is still running. Stop it and quit?</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/project_view.py" line="51" />
-        <source>Add images</source>
         <translation type="unfinished" />
     </message>
 </context>
