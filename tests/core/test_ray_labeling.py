@@ -369,3 +369,15 @@ def test_cli_ray_flags_are_checked_before_anything_runs(tmp_path, image_tree, mo
     with pytest.raises(SystemExit, match=r'pip install "rmadapter-studio\[cluster\]"'):
         main([*base, "--ray", "local"])
     assert not (tmp_path / "r.csv").exists()
+
+
+@needs_ray
+def test_no_cluster_at_the_address_is_one_clear_sentence(monkeypatch):
+    import ray
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Could not find any running Ray instance. Please specify the one to connect to.")
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", refuse)
+    with pytest.raises(RMAdapterError, match=r"No Ray cluster answered at 'auto' .*ray start --head.*'local'"):
+        cluster.connect("auto")

@@ -69,8 +69,10 @@ def _build_dataset(ray, todo: list[int], paths: list[Path], recipe: ModelRecipe,
     ds = ray.data.from_arrow(tables)
     if options.send_bytes:
         here = f"node:{ray.util.get_node_ip_address()}"      # every Ray node has this resource (1.0)
+        two_readers = ({"compute": ray.data.TaskPoolStrategy(size=2)} if hasattr(ray.data, "TaskPoolStrategy")
+                       else {"concurrency": 2})                     # Ray < 2.51 has only ``concurrency``
         ds = ds.map_batches(read_on_driver, batch_size=batch_size, batch_format="numpy", num_cpus=0,
-                            concurrency=2, resources={here: 0.01})
+                            resources={here: 0.01}, **two_readers)
     return ds.map_batches(ImageEncoder, batch_size=batch_size, batch_format="numpy",
                           compute=ray.data.ActorPoolStrategy(size=plan.workers),
                           fn_constructor_kwargs={"recipe": recipe, "device": plan.device, "threads": plan.threads},
