@@ -92,6 +92,9 @@ def add_backbone_args(p: argparse.ArgumentParser, default_model: str | None) -> 
     p.add_argument("--weights", type=Path, help="local checkpoint (.safetensors or PyTorch state dict)")
     p.add_argument("--model-config", type=Path, help="local open_clip model config JSON (offline)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--random-weights", action="store_true",
+                   help="train on a --model-config without weights: a randomly initialised CLIP, which learns "
+                        "nothing useful from a few images (for tests and benchmarks only)")
 
 
 def _warn_if_random(spec, on_event) -> None:
@@ -109,6 +112,10 @@ def load_backbone(args, on_event, should_stop):
     from .core.model.spec import BackboneSpec
 
     spec = BackboneSpec.from_cli_args(args)
+    if spec.is_random and not getattr(args, "random_weights", False):
+        raise SystemExit("error: no weights given: training would start from a randomly initialised CLIP and learn "
+                         "nothing useful. Give --pretrained TAG or --weights FILE (with --model-config for your own "
+                         "architecture), or add --random-weights if a random model is really meant")
     _warn_if_random(spec, on_event)
     return load_spec(spec, device=resolve_device(args.device).device, on_event=on_event, should_stop=should_stop)
 

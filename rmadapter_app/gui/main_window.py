@@ -65,20 +65,25 @@ class _DeviceProbe(QObject):
     """Finds the compute device on a plain thread (importing torch takes seconds); emits ``found``."""
 
     found = Signal(str)
+    gpu = Signal(bool)                 # whether a GPU can train (only when the probe worked)
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="device-probe", daemon=True).start()
 
     def _run(self) -> None:
+        has_gpu = None
         try:
-            from rmadapter_app.core.device import resolve_device
+            from rmadapter_app.core.device import gpu_available, resolve_device
             info = resolve_device("auto")
             text = info.description
+            has_gpu = gpu_available()
         except Exception as exc:  # a broken torch install must not stop the window
             logger.warning("device probe failed: %s", exc)
             text = "unknown"
         try:
             self.found.emit(text)
+            if has_gpu is not None:
+                self.gpu.emit(has_gpu)
         except RuntimeError:
             pass
 
@@ -91,7 +96,8 @@ class MainWindow(QMainWindow):
         self.state = AppState(self)
         self.state.jobs = JobRunner(self)
         self.setWindowTitle(self.tr("RMAdapter Studio"))
-        self.resize(1180, 760)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(min(1280, screen.width()) if screen else 1280, min(800, screen.height()) if screen else 800)
         self.pages: dict[str, QWidget] = {}
         self.sidebar = QListWidget(self)
         self.sidebar.setIconSize(QSize(24, 24))
@@ -125,6 +131,7 @@ class MainWindow(QMainWindow):
         if probe_device:
             self._probe = _DeviceProbe()
             self._probe.found.connect(self._on_probe_found)
+            self._probe.gpu.connect(self.state.set_machine)
             self._probe.start()
         if restore_last:
             self.reopen_last()

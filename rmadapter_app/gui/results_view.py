@@ -1,5 +1,10 @@
-"""The Results page: accuracy against frozen CLIP, per-class accuracy, a clickable confusion matrix,
-misclassified images with their top predictions, and saving / loading adapter files.
+"""The Results page: what the model in use achieved, in one plain sentence first ("85% correct on 12
+images it did not train on (frozen CLIP: 60%)") with advice when training did not help; the Models
+list (every run of the project, the one in use marked); per-class accuracy, a clickable confusion
+matrix, misclassified images with their top predictions; saving a copy and loading adapter files.
+
+What is shown is ``AppState.model_run()``: the model in use with the evaluation kept beside it in the
+project, so it is all there again after a restart.
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -23,14 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmadapter_app.gui import dialogs
+from rmadapter_app.core.project import models as project_models
+from rmadapter_app.gui import dialogs, run_text
+from rmadapter_app.gui.models_panel import ModelsPanel
 from rmadapter_app.gui.state import AppState
 from rmadapter_app.gui.train_job import safe_file_stem
 from rmadapter_app.gui.widgets.confusion import ConfusionMatrixView, PredictionGallery
+from rmadapter_app.gui.widgets.message_label import MessageLabel, folder_link, open_folder
 
 logger = logging.getLogger("rmadapter_app")
 
-ADAPTER_SUFFIX = ".rmadapter.safetensors"   # core.adapter_file.SUFFIX (no torch import here)
+ADAPTER_SUFFIX = project_models.ADAPTER_SUFFIX
 
 
 def _pct(value) -> str:
@@ -50,7 +59,7 @@ def describe_header(header, path: Path | None = None) -> str:
     if m.get("val_accuracy") is not None:
         line = tr("Accuracy: {0}").format(_pct(m["val_accuracy"]))
         if m.get("zero_shot_accuracy") is not None:
-            line += " " + tr("(frozen CLIP zero-shot {0})").format(_pct(m["zero_shot_accuracy"]))
+            line += " " + tr("(frozen CLIP {0})").format(_pct(m["zero_shot_accuracy"]))
         lines.append(line)
     if header.train.get("stopped_early"):
         lines.append(tr("Training was stopped early (partial adapter)."))
@@ -58,52 +67,89 @@ def describe_header(header, path: Path | None = None) -> str:
     return "\n".join(lines)
 
 
+def describe_run(run: project_models.ModelRun) -> str:
+    """The model in use in a few plain lines (from its evaluation or header; no torch)."""
+    from PySide6.QtCore import QCoreApplication
+    tr = lambda s: QCoreApplication.translate("ResultsPage", s)  # noqa: E731 (not a slot)
+    if run.problem:
+        return run.problem
+    lines = []
+    if run.path is not None:
+        lines.append(tr("File: {0}").format(Path(run.path).name))
+    lines.append(tr("Backbone: {0}").format(run.backbone or "?"))
+    lines.append(tr("Classes ({0}): {1}").format(len(run.class_names), ", ".join(run.class_names)))
+    if run.stopped_early:
+        lines.append(tr("Training was stopped early (partial adapter)."))
+    if run.created:
+        lines.append(tr("Created: {0}").format(run.created[:19].replace("T", " ")))
+    return "\n".join(lines)
+
+
 class ResultsPage(QWidget):
-    """What the last training run achieved, and the adapter file in use."""
+    """What the model in use achieved, the project's models, and adapter files."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self._class_names: list[str] = []
+        self._run: project_models.ModelRun | None = None
         self._build()
         state.resultChanged.connect(self.refresh)
         state.adapterChanged.connect(self.refresh_adapter)
+        state.modelsChanged.connect(self.refresh_models)
+        state.projectChanged.connect(self._on_state_project_changed)
         self.refresh()
         self.refresh_adapter()
 
     def _build(self) -> None:
-        self.adapter_label = QLabel(self)
-        self.adapter_label.setWordWrap(True)
-        self.adapter_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton(self.tr("&Save adapter…"), self)
-        self.save_button.setToolTip(self.tr("Save the adapter file in use to a place of your choice (Ctrl+S)."))
+        self.headline = QLabel(self)
+        self.headline.setWordWrap(True)
+        font = QFont(self.headline.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.advice_label = MessageLabel(parent=self, max_lines=6)
+        self.adapter_label = MessageLabel(parent=self, max_lines=5)
+        self.models_panel = ModelsPanel(self)
+        self.models_panel.useRequested.connect(self._on_models_use_requested)
+        self.save_button = QPushButton(self.tr("&Save a copy…"), self)
+        self.save_button.setToolTip(self.tr("Save a copy of the model in use where you choose, to use it elsewhere "
+                                            "(Ctrl+S). It stays in the project too."))
         self.save_button.clicked.connect(self.save_adapter)
         self.load_button = QPushButton(self.tr("&Load adapter…"), self)
-        self.load_button.setToolTip(self.tr("Open an adapter file; its header is shown before it is used."))
+        self.load_button.setToolTip(self.tr("Open an adapter file; its header is shown before it is used, and a file "
+                                            "from elsewhere is copied into the project's models."))
         self.load_button.clicked.connect(self.load_adapter)
-        adapter_box = QGroupBox(self.tr("Adapter in use"), self)
-        ab = QHBoxLayout(adapter_box)
-        ab.addWidget(self.adapter_label, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.load_button)
-        buttons.addStretch(1)
-        ab.addLayout(buttons)
+        self.saved_label = QLabel(self)
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextFormat(Qt.TextFormat.RichText)
+        self.saved_label.linkActivated.connect(open_folder)
+        self.saved_label.hide()
+        models_box = QGroupBox(self.tr("Models of this project"), self)
+        mb = QHBoxLayout(models_box)
+        mb.addWidget(self.models_panel, 5)
+        side = QVBoxLayout()
+        side.addWidget(self.save_button)
+        side.addWidget(self.load_button)
+        side.addWidget(self.saved_label)
+        side.addWidget(self.adapter_label, 1)
+        mb.addLayout(side, 2)
 
-        self.metrics_label = QLabel(self)
-        self.metrics_label.setWordWrap(True)
-        self.metrics_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.metrics_label = MessageLabel(parent=self, max_lines=8)
         self.per_class = QTableWidget(0, 3, self)
-        self.per_class.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Accuracy"), self.tr("Validation images")])
+        self.per_class.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Correct"), self.tr("Checked on")])
         self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.per_class.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.per_class.setToolTip(self.tr("How often each class was recognised among its validation images."))
+        self.per_class.setToolTip(self.tr("How often each class was recognised among the images held back to check "
+                                          "the model."))
         self.confusion = ConfusionMatrixView(self)
         self.confusion.cellChosen.connect(self._on_confusion_cell_chosen)
         self.cell_label = QLabel(self.tr("Click a cell of the confusion matrix to see its images."), self)
+        self.cell_label.setWordWrap(True)
         self.cell_gallery = PredictionGallery(self)
         self.wrong_gallery = PredictionGallery(self)
-        self.wrong_gallery.setToolTip(self.tr("Validation images the adapter got wrong, with its top guesses."))
+        self.wrong_gallery.setToolTip(self.tr("Held-back images the model got wrong, with its top guesses."))
         cell_tab = QWidget(self)
         ct = QVBoxLayout(cell_tab)
         ct.addWidget(self.cell_label)
@@ -115,101 +161,127 @@ class ResultsPage(QWidget):
         tables = QSplitter(Qt.Orientation.Horizontal, self)
         tables.addWidget(self.per_class)
         tables.addWidget(self.confusion)
-        main = QSplitter(Qt.Orientation.Vertical, self)
         top = QWidget(self)
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 0)
         tv.addWidget(self.metrics_label)
         tv.addWidget(tables, 1)
-        main.addWidget(top)
-        main.addWidget(self.tabs)
+        details = QSplitter(Qt.Orientation.Vertical, self)
+        details.addWidget(top)
+        details.addWidget(self.tabs)
+        main = QSplitter(Qt.Orientation.Vertical, self)
+        main.addWidget(models_box)
+        main.addWidget(details)
+        main.setStretchFactor(1, 3)
+        main.setChildrenCollapsible(False)
+        main.setSizes([170, 530])
         layout = QVBoxLayout(self)
-        layout.addWidget(adapter_box)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.advice_label)
         layout.addWidget(main, 1)
 
-    # ---------------------------------------------------------------- showing a result
+    # ---------------------------------------------------------------- showing a model
+    @Slot()
+    def _on_state_project_changed(self) -> None:
+        self.saved_label.hide()
+        self.saved_label.clear()
+
     @Slot()
     def refresh(self) -> None:
-        """Show ``state.result`` (or say there is none yet)."""
-        result = self.state.result
+        """Show the model in use with its evaluation (or say there is none yet)."""
+        run = self._run = self.state.model_run()
         self.cell_gallery.show_predictions([], [])
         self.cell_label.setText(self.tr("Click a cell of the confusion matrix to see its images."))
-        if result is None:
+        if run is None or run.problem:
             self._class_names = []
-            self.metrics_label.setText(self.tr("No training results yet: train on the Train page, "
-                                               "or load an adapter file."))
+            self.headline.setText(self.tr("No model yet: train one on the Train page, or load an adapter file.")
+                                  if run is None else self.tr("The model in use cannot be read."))
+            self.advice_label.setText(run.problem if run is not None else "")
+            self.advice_label.setVisible(run is not None)
+            self.metrics_label.setText("")
             self.per_class.setRowCount(0)
             self.confusion.set_matrix([], [])
             self.wrong_gallery.show_predictions([], [])
             self.tabs.setTabText(1, self.tr("Misclassified"))
             return
-        r = result.report
-        self._class_names = list(result.class_names)
-        self.metrics_label.setText(self._metrics_text(result))
-        confusion = r.confusion or [[0] * len(self._class_names) for _ in self._class_names]
-        per_class = r.per_class_accuracy
-        self.per_class.setRowCount(len(self._class_names))
+        r = run.report
+        self._class_names = list(run.class_names)
+        self.headline.setText(run_text.headline(r))
+        advice = run_text.verdict_lines(r, run.backbone)
+        self.advice_label.setText("\n".join(advice))
+        self.advice_label.setVisible(bool(advice))
+        self.metrics_label.setText(self._metrics_text(run))
+        n = len(self._class_names)
+        confusion = r.confusion if len(r.confusion) == n and all(len(row) == n for row in r.confusion) \
+            else [[0] * n for _ in range(n)]
+        self.per_class.setRowCount(n)
         for i, name in enumerate(self._class_names):
-            for col, text in enumerate((name, _pct(per_class.get(name)), str(sum(confusion[i])))):
+            for col, text in enumerate((name, _pct(r.per_class_accuracy.get(name)), str(sum(confusion[i])))):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.per_class.setItem(i, col, item)
         self.confusion.set_matrix(self._class_names, confusion)
-        wrong = [p for p in result.val_predictions if not p.correct]
+        wrong = [p for p in run.val_predictions if not p.correct]
         self.wrong_gallery.show_predictions(wrong, self._class_names)
         self.tabs.setTabText(1, self.tr("Misclassified ({0})").format(len(wrong)))
 
-    def _metrics_text(self, result) -> str:
-        r = result.report
+    def _metrics_text(self, run: project_models.ModelRun) -> str:
+        r = run.report
         lines = []
-        if r.val_accuracy is not None:
-            lines.append(self.tr("Accuracy on {0} validation images: {1}").format(r.n_val, _pct(r.val_accuracy)))
-        else:
-            lines.append(self.tr("No validation images: accuracy was not measured."))
-        zs, va = r.zero_shot_accuracy, r.val_accuracy
-        if zs is not None and va is not None:
-            lines.append(self.tr("Frozen CLIP zero-shot: {0} → adapted: {1} ({2:+.1f} points)").format(
-                _pct(zs), _pct(va), 100 * (va - zs)))
+        few = [name for name, row in zip(run.class_names, r.confusion) if 0 < sum(row) < 3]
+        if r.val_accuracy is not None and few:
+            lines.append(self.tr("Checked on very few images of {0}: these figures are rough. Add images "
+                                 "(10 or more per class) for a firmer figure.").format(", ".join(few)))
         if r.validation_reason:
-            lines.append(self.tr("Validation: {0}").format(r.validation_reason))
+            lines.append(self.tr("How it was checked: {0}").format(r.validation_reason))
+        seconds = f"{r.train_seconds:.0f}"
         lines.append(self.tr("Trained on {0} images of {1} classes: {2} steps in {3} s on {4}.").format(
-            r.n_images, r.n_classes, r.steps, r.train_seconds, r.device))
-        if result.stopped_early:
+            r.n_images, r.n_classes, r.steps, seconds, r.device or "?"))
+        if run.stopped_early:
             lines.append(self.tr("Stopped early after {0} of {1} steps: these numbers describe the partial "
                                  "adapter.").format(r.steps, r.planned_steps))
         if r.skipped:
             lines.append(self.tr("%n unreadable image(s) were skipped.", "", r.skipped))
+        if not run.predictions_kept and r.val_accuracy is not None:
+            lines.append(self.tr("The images behind these figures were not kept with this file."))
         return "\n".join(lines)
 
     @Slot(int, int)
     def _on_confusion_cell_chosen(self, true_index: int, pred_index: int) -> None:
-        result = self.state.result
-        if result is None:
+        run = self._run
+        if run is None:
             return
-        records = [p for p in result.val_predictions if p.label == true_index and p.pred == pred_index]
+        records = [p for p in run.val_predictions if p.label == true_index and p.pred == pred_index]
         names = self._class_names
         self.cell_label.setText(self.tr("%n image(s) of “{0}” predicted as “{1}”", "", len(records)).format(
             names[true_index], names[pred_index]))
         self.cell_gallery.show_predictions(records, names)
         self.tabs.setCurrentIndex(0)
 
-    # ---------------------------------------------------------------- adapter files
+    # ---------------------------------------------------------------- the models and adapter files
+    @Slot()
+    def refresh_models(self) -> None:
+        self.models_panel.set_models(self.state.models(), self.state.adapter_path)
+
+    @Slot(object)
+    def _on_models_use_requested(self, path: Path) -> None:
+        self.state.set_adapter_path(path)
+        self.state.message.emit(self.tr("Using the model {0}").format(Path(path).name))
+
     @Slot()
     def refresh_adapter(self) -> None:
-        """Show the header of the adapter in use."""
+        """Show the model in use (its numbers, and its line in the Models list)."""
         path = self.state.adapter_path
         self.save_button.setEnabled(path is not None or self.state.result is not None)
+        self.refresh()
+        self.refresh_models()
         if path is None:
-            self.adapter_label.setText(self.tr("None yet. Training saves one automatically; "
+            self.adapter_label.setText(self.tr("No model in use yet. Training keeps every run here; "
                                                "or load an adapter file."))
+            self.adapter_label.setToolTip("")
             return
-        from rmadapter_app.core.errors import AdapterFileError
-        from rmadapter_app.core.model.adapter_file import read_adapter_header
-        try:
-            self.adapter_label.setText(describe_header(read_adapter_header(path), path))
-        except AdapterFileError as exc:
-            self.adapter_label.setText(str(exc))
+        self.adapter_label.setText(describe_run(self._run) if self._run is not None else "")
         self.adapter_label.setToolTip(str(path))
 
     def default_save_name(self) -> str:
@@ -220,7 +292,10 @@ class ResultsPage(QWidget):
 
     @Slot()
     def save_adapter(self) -> Path | None:
-        """Save the adapter in use where the user says; never replaces a file without asking."""
+        """Save a copy of the model in use where the user says; never replaces a file without asking.
+
+        The model in use stays the project's own file; the page confirms with an "Open folder" link.
+        """
         src = self.state.adapter_path
         if src is None and self.state.result is None:
             dialogs.show_info(self, self.tr("Save adapter"),
@@ -244,7 +319,10 @@ class ResultsPage(QWidget):
             dialogs.show_error(self, self.tr("Save adapter"),
                                self.tr("The adapter could not be saved: {0}").format(exc))
             return None
-        self.state.set_adapter_path(target)
+        self.saved_label.setText(self.tr("Saved a copy as {0}.").format(target.name) + " "
+                                 + folder_link(target.parent))
+        self.saved_label.setToolTip(str(target))
+        self.saved_label.show()
         self.state.message.emit(self.tr("Adapter saved as {0}").format(target))
         return target
 
@@ -263,13 +341,21 @@ class ResultsPage(QWidget):
                      train={"config": result.train_config.to_dict(), "metrics": result.metrics,
                             "stopped_early": result.stopped_early})
 
+    def _adapters_folder(self) -> Path | str:
+        project = self.state.project
+        try:
+            return project.adapters_dir if project is not None else ""
+        except Exception:  # noqa: BLE001 - a linked adapters folder: start in the working directory
+            return ""
+
     @Slot()
     def load_adapter(self) -> bool:
-        """Pick an adapter file, show its header, and use it when the user agrees."""
-        path = dialogs.ask_open_file(self, self.tr("Load adapter"), dialogs.ADAPTER_FILTER)
+        """Pick an adapter file (starting in the project's models), show its header, and use it when
+        the user agrees; a file from elsewhere is copied into the project first, so it stays."""
+        path = dialogs.ask_open_file(self, self.tr("Load adapter"), dialogs.ADAPTER_FILTER, self._adapters_folder())
         if path is None:
             return False
-        from rmadapter_app.core.errors import AdapterFileError
+        from rmadapter_app.core.errors import AdapterFileError, RMAdapterError
         from rmadapter_app.core.model.adapter_file import read_adapter_header
         try:
             header = read_adapter_header(Path(path))
@@ -283,6 +369,16 @@ class ResultsPage(QWidget):
                                      "Classifying with it uses {0}.").format(header.backbone.label, spec.label())
         if not dialogs.ask_yes_no(self, self.tr("Load this adapter?"), text):
             return False
-        self.state.set_adapter_path(Path(path))
-        self.state.message.emit(self.tr("Using adapter {0}").format(Path(path).name))
+        project = self.state.project
+        use = Path(path)
+        if project is not None and not project_models.in_project(project.folder, use):
+            try:
+                use = project_models.import_adapter(project.folder, use)
+            except RMAdapterError as exc:
+                dialogs.show_error(self, self.tr("Load adapter"), self.tr(
+                    "The adapter could not be copied into the project: {0}").format(exc))
+                return False
+            self.state.message.emit(self.tr("Copied {0} into the project's models.").format(Path(path).name))
+        self.state.set_adapter_path(use)
+        self.state.message.emit(self.tr("Using adapter {0}").format(use.name))
         return True

@@ -17,6 +17,7 @@ from typing import Any
 
 from rmadapter_app.core.fileio import unique_path
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
+from rmadapter_app.core.project import models
 
 logger = logging.getLogger("rmadapter_app")
 
@@ -26,7 +27,15 @@ logger = logging.getLogger("rmadapter_app")
 class NeedWeights:
     """The backbone's weights are not on this computer and could not be downloaded."""
 
-    message: str
+    message: str                     # the core's sentence (for the log file; the page says it plainly)
+    offline: bool = False            # no connection (or offline mode): say so and offer the import
+
+
+def looks_offline(message: str) -> bool:
+    """True when a failed download's reason is the connection (or the hub's offline mode)."""
+    from rmadapter_app.core.model.weights import hub_offline
+    text = message.lower()
+    return hub_offline() or any(w in text for w in ("no connection", "connection failed", "offline mode"))
 
 
 @dataclass
@@ -66,16 +75,73 @@ def needs_download(state, spec) -> bool:
 
 
 @dataclass
+class ImportOutcome:
+    """A checkpoint filed in the weights cache, and the backbone that now loads it."""
+
+    target: Path
+    spec: Any                        # BackboneSpec (model, tag) that finds the imported file
+    description: str                 # what the file is, in words
+    switched: bool = False           # the file is another architecture than the one asked for
+
+
+@dataclass
 class ImportWeightsJob:
-    """Check a local checkpoint and file it in the weights cache under (model, tag). Worker thread."""
+    """Identify a local checkpoint from its tensor shapes and file it in the weights cache. Worker thread.
+
+    A file of the architecture asked for is filed under (``model_name``, ``tag``). One of another known
+    architecture is filed under (that model, "imported") when ``allow_other``, else refused in words;
+    a file that is no CLIP at all is refused, saying what it is.
+    """
 
     source: Path
     model_name: str
     tag: str
+    allow_other: bool = True
 
-    def __call__(self, on_event, should_stop) -> Path:
+    def __call__(self, on_event, should_stop) -> ImportOutcome:
+        from rmadapter_app.core.errors import BackboneUnavailableError
+        from rmadapter_app.core.model.architecture import identify_checkpoint
         from rmadapter_app.core.model.backbone import import_weights
-        return import_weights(Path(self.source), self.model_name, self.tag)
+        from rmadapter_app.core.model.spec import BackboneSpec
+
+        found = identify_checkpoint(Path(self.source), prefer=[self.model_name])
+        if found.model_name is None:
+            raise BackboneUnavailableError(found.text)
+        model, tag = self.model_name, self.tag
+        if found.model_name != self.model_name:
+            if not self.allow_other:
+                raise BackboneUnavailableError(f"{found.text} This needs {self.model_name} weights.")
+            model, tag = found.model_name, "imported"
+        target = import_weights(Path(self.source), model, tag)
+        return ImportOutcome(target, BackboneSpec(model, tag), found.text, model != self.model_name)
+
+
+@dataclass
+class CustomModelJob:
+    """Check a custom model (a weights file, and its open_clip config when given). Worker thread.
+
+    Returns the BackboneSpec that loads it; refuses, in words, a file that is not a CLIP or does not
+    fit the config. Training needs weights: a config alone is never accepted.
+    """
+
+    weights: Path
+    config: Path | None = None
+
+    def __call__(self, on_event, should_stop):
+        from rmadapter_app.core.errors import BackboneUnavailableError
+        from rmadapter_app.core.model.architecture import identify_checkpoint
+        from rmadapter_app.core.model.backbone import model_config_of, register_model_config
+        from rmadapter_app.core.model.spec import BackboneSpec
+
+        expected = None
+        if self.config is not None:                      # checked and registered: its stem names the model
+            name = register_model_config(Path(self.config))
+            expected = (name, model_config_of(name))
+        found = identify_checkpoint(Path(self.weights), expected)
+        if found.model_name is None:
+            raise BackboneUnavailableError(found.text)
+        return BackboneSpec(model_name=found.model_name, pretrained=None, weights=Path(self.weights),
+                            model_config=Path(self.config) if self.config else None), found.text
 
 
 @dataclass
@@ -109,7 +175,8 @@ class TrainJob:
             backbone = self.state.load_backbone(self.spec, on_event=hook, should_stop=should_stop)
         except BackboneUnavailableError as exc:
             if self.spec.weights is None and self.spec.model_config is None and self.spec.pretrained:
-                return NeedWeights(str(exc))
+                logger.info("weights unavailable: %s", exc)
+                return NeedWeights(str(exc), looks_offline(str(exc)))
             raise
         result = train(backbone, self.samples, self.class_names, self.prompts, config=self.config,
                        template=self.template, on_event=hook, should_stop=should_stop)
@@ -130,8 +197,15 @@ class TrainJob:
         if result.stopped_early:
             stem += "-partial"
         path = unique_path(Path(self.adapters_dir), stem, SUFFIX)
-        return save_adapter(path, state=result.adapter_state, adapter_config=result.adapter_config,
-                            backbone=backbone_info, class_names=result.class_names, prompts=result.prompts,
-                            train={"config": self.config.to_dict(), "metrics": result.metrics,
-                                   "template": self.template, "method": method_name(self.config.loss),
-                                   "stopped_early": result.stopped_early, "project": self.project_name})
+        save_adapter(path, state=result.adapter_state, adapter_config=result.adapter_config,
+                     backbone=backbone_info, class_names=result.class_names, prompts=result.prompts,
+                     train={"config": self.config.to_dict(), "metrics": result.metrics,
+                            "template": self.template, "method": method_name(self.config.loss),
+                            "stopped_early": result.stopped_early, "project": self.project_name})
+        try:                                 # its evaluation beside it: the Results page after a restart
+            models.write_evaluation(Path(self.adapters_dir).parent, path, metrics=result.metrics,
+                                    class_names=list(result.class_names), val_predictions=result.val_predictions,
+                                    stopped_early=result.stopped_early, backbone=backbone_info.label)
+        except Exception:  # noqa: BLE001 - the adapter is kept; its header still has the numbers
+            logger.exception("could not keep the evaluation of %s", path)
+        return path

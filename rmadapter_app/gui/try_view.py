@@ -8,93 +8,36 @@ Classes typed by name are appended with ``Classifier.add_classes`` and ranked to
 """
 from __future__ import annotations
 
-import io
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmadapter_app.core import events as E
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.state import AppState, BackboneSpec
 from rmadapter_app.gui.train_job import DEFAULT_TEMPLATE, ImportWeightsJob, needs_download
 from rmadapter_app.gui.train_view import ensure_jobs
+from rmadapter_app.gui.try_job import ClassifierSource, TryJob, build_classifier  # noqa: F401 (names of this page)
 
 logger = logging.getLogger("rmadapter_app")
 
 JOB_TRY, JOB_IMPORT_TRY = "try image", "import weights (try)"
 PREVIEW = 320
-
-
-@dataclass
-class ClassifierSource:
-    """Where the classifier comes from: an adapter file, a training result, or class names alone."""
-
-    kind: str                      # "file" | "result" | "zero-shot"
-    spec: BackboneSpec
-    adapter_path: Path | None = None
-    result: Any = None
-    class_names: list[str] = field(default_factory=list)
-    prompts: list[str] = field(default_factory=list)
-
-    def key(self) -> tuple:
-        if self.kind == "file":
-            p = Path(self.adapter_path)
-            return ("file", str(p), p.stat().st_mtime_ns if p.exists() else 0, self.spec.key())
-        if self.kind == "result":
-            return ("result", id(self.result), self.spec.key())
-        return ("zero-shot", tuple(self.class_names), tuple(self.prompts), self.spec.key())
-
-
-def build_classifier(state: AppState, source: ClassifierSource, on_event, should_stop):
-    """A Classifier for ``source`` (call on a worker: may load a backbone). Returned attached.
-
-    Built by the core's entry point for each source on the app's shared backbone (left on its
-    device); an adapter file or a training result that does not fit it is refused in words.
-    """
-    from rmadapter_app.core.classifier import Classifier
-
-    hooks = {"backbones": state.backbones, "device": None, "on_event": on_event, "should_stop": should_stop}
-    if source.kind == "file":
-        return Classifier.from_adapter_file(source.adapter_path, source.spec, **hooks)
-    if source.kind == "result":
-        return Classifier.from_training(source.result, source.spec, **hooks)
-    return Classifier.zero_shot(source.spec, source.class_names, source.prompts, **hooks)
-
-
-@dataclass
-class TryJob:
-    """Rank one image (file path or encoded bytes); builds or reuses the classifier. Worker thread."""
-
-    state: AppState
-    source: ClassifierSource
-    classifier: Any                # a detached Classifier to reuse, or None
-    extras: list[str]
-    path: Path | None = None
-    data: bytes | None = None
-
-    def __call__(self, on_event, should_stop):
-        from PIL import Image
-
-        from rmadapter_app.core.images import load_rgb
-
-        if self.path is not None:
-            image = load_rgb(self.path)
-        else:
-            image = Image.open(io.BytesIO(self.data)).convert("RGB")
-        clf = self.classifier or build_classifier(self.state, self.source, on_event, should_stop)
-        clf.reattach()                 # a kept classifier puts its adapters back (a new one has them on)
-        try:
-            clf.add_classes(self.extras)
-            ranking = clf.predict([image], top_k=len(clf.class_names))[0]
-        finally:
-            clf.close()
-        return clf, ranking
 
 
 class _DropArea(QLabel):
@@ -139,9 +82,9 @@ class TryPage(QWidget):
         self._rerun_timer.setSingleShot(True)
         self._rerun_timer.setInterval(0)
         self._rerun_timer.timeout.connect(self._on_rerun_timer_timeout)
-        for sig in (state.adapterChanged, state.resultChanged, state.projectChanged, state.projectEdited,
-                    state.backboneChanged):
+        for sig in (state.adapterChanged, state.resultChanged, state.projectEdited, state.backboneChanged):
             sig.connect(self._on_state_classifier_changed)
+        state.projectChanged.connect(self._on_state_project_changed)
         self._update_source_label()
 
     def _build(self) -> None:
@@ -210,14 +153,29 @@ class TryPage(QWidget):
         if src is None:
             text = self.tr("No classes yet: add classes to the project, train, or load an adapter.")
         elif src.kind == "file":
-            text = self.tr("Classifier: adapter {0}").format(src.adapter_path.name)
+            text = self.tr("Classifier: the model in use, {0} (choose another on the Results page)").format(
+                src.adapter_path.name)
         elif src.kind == "result":
-            text = self.tr("Classifier: the adapter from the last training run")
+            text = self.tr("Classifier: the model of the last training run")
         else:
-            text = self.tr("Classifier: frozen CLIP zero-shot on the project's class names (nothing trained yet)")
+            text = self.tr("Classifier: frozen CLIP, recognising the project's classes by their names "
+                           "(nothing trained yet)")
         if self._extras:
             text += "\n" + self.tr("Added by name: {0}").format(", ".join(self._extras))
         self.source_label.setText(text)
+
+    @Slot()
+    def _on_state_project_changed(self) -> None:
+        """Another project: its own model in use, and nothing left of the last one's image or names."""
+        self._rerun_timer.stop()
+        self._drop_classifier()
+        self._current = None
+        self._extras = []
+        self._show_ranking([], set())
+        self.drop_area.setPixmap(QPixmap())
+        self.drop_area.setText(self.tr("Drop an image here, paste one (Ctrl+V), or choose a file."))
+        self.status_label.setText("")
+        self._update_source_label()
 
     @Slot()
     def _on_state_classifier_changed(self) -> None:
@@ -394,7 +352,7 @@ class TryPage(QWidget):
                                          dialogs.WEIGHTS_FILTER)
             if path is not None:
                 self.status_label.setText(self.tr("Checking and importing {0}…").format(Path(path).name))
-                job = ImportWeightsJob(Path(path), spec.model_name, spec.pretrained or "imported")
+                job = ImportWeightsJob(Path(path), spec.model_name, spec.pretrained or "imported", allow_other=False)
                 self.jobs.start(JOB_IMPORT_TRY, job, on_done=self._on_import_done, on_failed=self._on_try_failed)
                 return False
         self.status_label.setText(self.tr("The backbone weights are needed to classify."))

@@ -68,7 +68,7 @@ def test_atomic_write_into_an_unwritable_folder_names_the_target(tmp_path, monke
 def _train(tmp_path, image_tree, tiny_config, out):
     from rmadapter_app.cli import main
     return main(["-q", "train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
-                 "--epochs", "1", "--shots", "2", "--validation", "none"])
+                 "--epochs", "1", "--shots", "2", "--validation", "none", "--random-weights"])
 
 
 def test_train_out_onto_a_user_file_is_refused_before_training(tmp_path, image_tree, tiny_config):

@@ -10,7 +10,7 @@ from rmadapter_app.cli import main
 def test_train_info_classify(tmp_path, tiny_config, image_tree, capsys):
     out = tmp_path / "colours.rmadapter.safetensors"
     assert main(["train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
-                 "--epochs", "2", "--seed", "3"]) == 0
+                 "--epochs", "2", "--seed", "3", "--random-weights"]) == 0
     captured = capsys.readouterr()
     summary = json.loads(captured.out)
     assert summary["classes"] == 3 and summary["steps"] > 0 and out.exists()
@@ -53,7 +53,7 @@ def test_loss_weight_flags_reach_the_saved_training_config(tmp_path, tiny_config
 
     out = tmp_path / "w.rmadapter.safetensors"
     assert main(["train", str(image_tree), "--out", str(out), "--model-config", str(tiny_config),
-                 "--epochs", "1", "--method", "mma+con+trec", "--recon-weight", "0.5",
+                 "--epochs", "1", "--method", "mma+con+trec", "--recon-weight", "0.5", "--random-weights",
                  "--consistency-weights", "2", "3"]) == 0
     loss = read_adapter_header(out).train["config"]["loss"]
     assert loss["recon_visual"] == 0.5 and loss["recon_text"] == 0.5

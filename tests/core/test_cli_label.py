@@ -63,7 +63,7 @@ def test_move_then_undo(tmp_path, tiny_config, image_tree, capsys):
 def test_adapter_file_and_reports_only(tmp_path, tiny_config, image_tree, capsys):
     adapter = tmp_path / "colours.rmadapter.safetensors"
     assert main(["train", str(image_tree), "--out", str(adapter), "--model-config", str(tiny_config),
-                 "--epochs", "1"]) == 0
+                 "--epochs", "1", "--random-weights"]) == 0
     capsys.readouterr()
     report = tmp_path / "r.json"
     torch.manual_seed(0)      # the same random backbone both times (random weights are part of the cache key)

@@ -27,15 +27,42 @@ def colour_project(tmp_path, image_tree):
     return project
 
 
+_WEIGHTS: dict[str, object] = {}
+
+
+def tiny_weights(tiny_config, tmp_path_factory):
+    """A weights file for the tiny config (seeded random init), made once per session: the app refuses
+    to train on a model config alone, so the tests give the tiny model as "Custom model" does."""
+    key = str(tiny_config)
+    if key not in _WEIGHTS:
+        import torch
+        from safetensors.torch import save_file
+
+        from rmadapter_app.core.model.backbone import load_backbone
+        torch.manual_seed(0)
+        backbone = load_backbone(model_config=tiny_config)
+        path = tmp_path_factory.mktemp("weights") / "tiny-vit.safetensors"
+        save_file({k: v.contiguous() for k, v in backbone.model.state_dict().items()}, str(path))
+        _WEIGHTS[key] = path
+    return _WEIGHTS[key]
+
+
+def tiny_spec(tiny_config, tmp_path_factory):
+    """The tiny backbone as the app's "Custom model" gives it: its config and its weights."""
+    from rmadapter_app.gui.state import BackboneSpec
+    return BackboneSpec(model_name="tiny-vit", pretrained=None, weights=tiny_weights(tiny_config, tmp_path_factory),
+                        model_config=tiny_config)
+
+
 @pytest.fixture
-def app_state(qtbot, colour_project, tiny_config):
+def app_state(qtbot, colour_project, tiny_config, tmp_path_factory):
     """AppState with the project open, the tiny backbone chosen and a JobRunner; waits for jobs at the end."""
     from rmadapter_app.gui.jobs import JobRunner
-    from rmadapter_app.gui.state import AppState, BackboneSpec
+    from rmadapter_app.gui.state import AppState
     state = AppState()
     state.jobs = JobRunner(state)
     state.set_project(colour_project)
-    state.set_backbone_spec(BackboneSpec(model_name="tiny-vit", pretrained=None, model_config=tiny_config))
+    state.set_backbone_spec(tiny_spec(tiny_config, tmp_path_factory))
     yield state
     state.jobs.stop()
     assert state.jobs.wait_idle(60000)

@@ -39,7 +39,9 @@ def test_results_show_metrics_matrix_and_cell_images(qtbot, results_page, traine
 
     page, result = results_page, trained.result
     m = result.metrics
-    assert "Frozen CLIP zero-shot" in page.metrics_label.text()
+    # the plain headline (issue 13): "X% correct on N images it did not train on (frozen CLIP: Y%)"
+    assert page.headline.text() == (f"{m['val_accuracy']:.0%} correct on {m['n_val']} images it did not train on "
+                                    f"(frozen CLIP: {m['zero_shot_accuracy']:.0%})")
     assert page.per_class.rowCount() == 3
     model = page.confusion.matrix
     assert model.rowCount() == model.columnCount() == 3
@@ -73,7 +75,10 @@ def test_save_and_reload_adapter_with_header_first(qtbot, results_page, trained,
     monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: tmp_path / "mine")
     saved = page.save_adapter()
     assert saved == tmp_path / "mine.rmadapter.safetensors" and saved.read_bytes() == autosaved.read_bytes()
-    assert state.adapter_path == saved
+    # a copy is saved; the model in use stays the project's own (issue 13), and the page confirms with a link
+    assert state.adapter_path == autosaved
+    assert "Saved a copy as mine.rmadapter.safetensors" in page.saved_label.text()
+    assert f'<a href="{tmp_path.as_uri()}">Open' in page.saved_label.text()          # the "Open folder" link
     # saving over an existing file asks first; "No" leaves it untouched
     saved.write_bytes(b"keep me")
     asked = []
@@ -95,7 +100,9 @@ def test_save_and_reload_adapter_with_header_first(qtbot, results_page, trained,
     monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: saved)
     monkeypatch.setattr(dialogs, "ask_yes_no", answer)
     assert not page.load_adapter() and state.adapter_path is None
-    assert page.load_adapter() and state.adapter_path == saved
+    # a file from elsewhere is copied into the project's models and used from there (issue 13)
+    assert page.load_adapter() and state.adapter_path == autosaved.parent / "mine.rmadapter.safetensors"
+    assert state.adapter_path.read_bytes() == saved.read_bytes() and saved.exists()
     text, path_then = shown[1]
     assert path_then is None                          # shown BEFORE loading
     for part in ("Backbone: tiny-vit", "Classes (3)", "blue", "green", "red", "Created:", "Accuracy"):
@@ -151,7 +158,7 @@ def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no
 
     page = TryPage(app_state)
     qtbot.addWidget(page)
-    assert "zero-shot" in page.source_label.text()
+    assert "by their names (nothing trained yet)" in page.source_label.text()    # plain words, not "zero-shot"
     image = image_tree / "red" / "red_0.png"
     assert page.classify_file(image)
     assert app_state.jobs.wait_idle(60000)
@@ -173,7 +180,7 @@ def test_try_page_zero_shot_then_adapter_with_added_classes(qtbot, app_state, no
     # training still works on the shared backbone afterwards, and the page switches to the new adapter
     train_on_page(qtbot, app_state, epochs=1)
     assert no_dialogs["errors"] == []
-    assert page._classifier is None and "adapter" in page.source_label.text()
+    assert page._classifier is None and "the model in use" in page.source_label.text()
     assert page.classify_file(image)
     assert app_state.jobs.wait_idle(60000)
     names = [n for n, _ in page.ranking()]

@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.gui._train_fixtures import app_state, colour_project, no_dialogs  # noqa: E402,F401
+from tests.gui._train_fixtures import app_state, colour_project, no_dialogs, tiny_spec  # noqa: E402,F401
 
 pytestmark = pytest.mark.gui
 
@@ -160,7 +160,7 @@ def test_advanced_settings_round_trip_and_persist(qtbot, app_state, train_page, 
     assert TrainConfig.from_dict({k: v for k, v in reopened.settings["train"].items() if k != "template"}) == cfg
     # the backbone choice persists too (AppState stores it in the project)
     assert reopened.settings["backbone"]["model_config"].endswith("tiny-vit.json")
-    assert "tiny-vit" in page2.settings.backbone.currentText()
+    assert "tiny-vit" in page2.picker.combo.currentText()        # the model is chosen on the page itself
     # epochs 0 and shots 0 mean "auto" and "all"
     page2.settings.epochs.setValue(0)
     page2.settings.shots.setValue(0)
@@ -180,11 +180,11 @@ def test_download_progress_and_device_warning_are_shown(qtbot, train_page):
     assert not page.device_warning.isHidden() and "GPU is available" in page.device_warning.text()
 
 
-def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_config, no_dialogs):
+def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_config, no_dialogs, tmp_path_factory):
     """Few images: k-fold. Every fit's steps are drawn one after another; folds feed the validation curve."""
     from rmadapter_app.core.project.project import Project
     from rmadapter_app.gui.jobs import JobRunner
-    from rmadapter_app.gui.state import AppState, BackboneSpec
+    from rmadapter_app.gui.state import AppState
     from rmadapter_app.gui.train_view import TrainPage
     from tests.conftest import write_color_tree
 
@@ -193,7 +193,7 @@ def test_cross_validation_run_plots_all_fits_in_order(qtbot, tmp_path, tiny_conf
     state = AppState()
     state.jobs = JobRunner(state)
     state.set_project(project)
-    state.set_backbone_spec(BackboneSpec("tiny-vit", None, model_config=tiny_config))
+    state.set_backbone_spec(tiny_spec(tiny_config, tmp_path_factory))
     page = TrainPage(state)
     qtbot.addWidget(page)
     page.settings.epochs.setValue(2)

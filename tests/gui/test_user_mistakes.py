@@ -8,19 +8,18 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.gui._train_fixtures import no_dialogs  # noqa: E402,F401
+from tests.gui._train_fixtures import no_dialogs, tiny_spec  # noqa: E402,F401
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def win(qtbot, tiny_config, no_dialogs, monkeypatch):
+def win(qtbot, tiny_config, no_dialogs, monkeypatch, tmp_path_factory):
     from rmadapter_app.gui import errors, main_window
     monkeypatch.setattr(errors, "_present", lambda box: no_dialogs["errors"].append((box.windowTitle(), box.text())))
-    from rmadapter_app.gui.state import BackboneSpec
     w = main_window.MainWindow(restore_last=False, probe_device=False)
     qtbot.addWidget(w)
-    w.state.set_backbone_spec(BackboneSpec(model_name="tiny-vit", pretrained=None, model_config=tiny_config))
+    w.state.set_backbone_spec(tiny_spec(tiny_config, tmp_path_factory))     # config and weights: random ones are refused
     w.messages = []
     w.state.message.connect(w.messages.append)
     yield w

@@ -339,17 +339,18 @@ def list_models(project_folder: Path) -> list[ModelEntry]:
         names = [n for n in os.listdir(folder) if n.endswith(ADAPTER_SUFFIX) and not n.startswith(".")]
     except OSError as exc:
         raise ProjectError(f"{folder} cannot be read: {exc.strerror or exc}.") from exc
-    entries = []
+    keyed = []
     for name in names:
         path = folder / name
         if not _regular_file(path):
             continue                                      # links and folders are never listed
         run = read_run(project_folder, path)
-        created = run.created or time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(os.lstat(path).st_mtime))
-        entries.append(ModelEntry(path, created, run.backbone, run.report, run.class_names, run.stopped_early,
-                                  run.problem))
-    entries.sort(key=lambda e: (e.created[:19], e.name), reverse=True)
-    return entries
+        mtime = os.lstat(path).st_mtime_ns
+        created = run.created or time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(mtime / 1e9))
+        keyed.append(((created[:19], mtime, name), ModelEntry(path, created, run.backbone, run.report,
+                                                              run.class_names, run.stopped_early, run.problem)))
+    keyed.sort(key=lambda k: k[0], reverse=True)          # newest first; within a second, the later write
+    return [e for _, e in keyed]
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -2,22 +2,54 @@
 
 One PlotDataItem per series, created once; new points go into Python lists and reach the
 curves through ``setData`` on a throttled timer, so thousands of steps cost little.
+
+The loss plot speaks to someone who has never seen a loss curve: by default it shows how wrong
+the classifier still is on the training images ("classification", left axis) and the total the
+training lowers (right axis, its own scale: the reconstruction terms can be a thousand times the
+classification loss, which would flatten it on a shared axis). The terms behind the total are
+behind "Details", named in words, with a tooltip each.
 """
 from __future__ import annotations
 
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 LOSS_KEYS = ("ce", "consistency", "recon_v", "recon_t", "total")
+DETAIL_KEYS = ("consistency", "recon_v", "recon_t")       # behind "Details"
+LEFT_KEYS = ("ce",)                                        # the rest share the right axis with the total
 # Mid-tone colours: readable on white and on a dark window background.
 COLOURS = {"ce": "#3b82f6", "consistency": "#f59e0b", "recon_v": "#10b981", "recon_t": "#a855f7",
            "total": "#ef4444", "train": "#3b82f6", "val": "#f59e0b", "zero_shot": "#8b8b8b"}
+# what each term is called in the legend, and what it means (the core's keys never reach the user)
+NAMES = {"ce": QT_TRANSLATE_NOOP("LossPlot", "classification"),
+         "total": QT_TRANSLATE_NOOP("LossPlot", "total"),
+         "consistency": QT_TRANSLATE_NOOP("LossPlot", "staying close to CLIP"),
+         "recon_v": QT_TRANSLATE_NOOP("LossPlot", "image reconstruction"),
+         "recon_t": QT_TRANSLATE_NOOP("LossPlot", "text reconstruction")}
+EXPLAIN = {
+    "ce": QT_TRANSLATE_NOOP("LossPlot", "Classification: how wrong the model still is about the training "
+                                        "images. It should go down."),
+    "total": QT_TRANSLATE_NOOP("LossPlot", "Total: everything training tries to lower, added up (right axis). "
+                                           "It should go down."),
+    "consistency": QT_TRANSLATE_NOOP("LossPlot", "Staying close to CLIP: how far the adapted model has moved "
+                                                 "from the original CLIP. Keeping it small keeps what CLIP "
+                                                 "already knows, such as classes named without images."),
+    "recon_v": QT_TRANSLATE_NOOP("LossPlot", "Image reconstruction: how well the adapter can rebuild the "
+                                             "image features it was given, so it keeps their information."),
+    "recon_t": QT_TRANSLATE_NOOP("LossPlot", "Text reconstruction: the same for the class names' text "
+                                             "features."),
+}
 REDRAW_MS = 200
 LOG_FLOOR = 1e-6
+
+
+def term_name(key: str) -> str:
+    """The legend name of a loss term (its key when it is one this version does not know)."""
+    return QCoreApplication.translate("LossPlot", NAMES[key]) if key in NAMES else key
 
 
 def _style_plot(plot: pg.PlotWidget, widget: QWidget) -> None:
@@ -25,7 +57,7 @@ def _style_plot(plot: pg.PlotWidget, widget: QWidget) -> None:
     pal = widget.palette()
     plot.setBackground(pal.color(QPalette.ColorRole.Base))
     fg = pal.color(QPalette.ColorRole.Text)
-    for name in ("left", "bottom"):
+    for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(fg))
         axis.setTextPen(pg.mkPen(fg))
@@ -48,14 +80,23 @@ class _ThemedPlot(QWidget):
 
 
 class LossPlot(_ThemedPlot):
-    """Each loss term (ce, consistency, recon_v, recon_t) and the total, per training step."""
+    """The classification loss (left axis) and the total (right axis) per training step; the
+    other terms (staying close to CLIP, image and text reconstruction) behind "Details"."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plot.setLabel("bottom", self.tr("step"))
-        self.plot.setLabel("left", self.tr("loss"))
-        self.plot.setToolTip(self.tr("Training loss per step: the classification loss (ce), the "
-                                     "consistency and reconstruction terms, and their weighted total."))
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", self.tr("training step"))
+        item.setLabel("left", self.tr("classification"))
+        item.showAxis("right")
+        item.setLabel("right", self.tr("total"))
+        self.right = pg.ViewBox()                        # the total's own scale
+        item.scene().addItem(self.right)
+        item.getAxis("right").linkToView(self.right)
+        self.right.setXLink(item)
+        item.vb.sigResized.connect(self._sync_views)
+        self.plot.setToolTip("\n\n".join(QCoreApplication.translate("LossPlot", EXPLAIN[k])
+                                          for k in ("ce", "total")))
         self._x: list[float] = []
         self._y: dict[str, list[float]] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
@@ -63,23 +104,65 @@ class LossPlot(_ThemedPlot):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.flush)
+        self.details_box = QCheckBox(self.tr("Details"), self)
+        self.details_box.setToolTip("\n\n".join(QCoreApplication.translate("LossPlot", EXPLAIN[k])
+                                                 for k in DETAIL_KEYS))
+        self.details_box.toggled.connect(self._on_details_toggled)
         self.log_box = QCheckBox(self.tr("Log scale"), self)
-        self.log_box.setToolTip(self.tr("Show the loss axis on a logarithmic scale."))
+        self.log_box.setToolTip(self.tr("Show the loss axes on a logarithmic scale (small changes of small "
+                                        "values become visible)."))
         self.log_box.toggled.connect(self.set_log_y)
         bar = QHBoxLayout()
         bar.addStretch(1)
+        bar.addWidget(self.details_box)
         bar.addWidget(self.log_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addLayout(bar)
 
+    @Slot()
+    def _sync_views(self) -> None:
+        vb = self.plot.getPlotItem().vb
+        self.right.setGeometry(vb.sceneBoundingRect())
+        self.right.linkedViewChanged(vb, self.right.XAxis)
+
     def _curve(self, key: str) -> pg.PlotDataItem:
         if key not in self._curves:
-            width = 2.5 if key == "total" else 1.5
-            pen = pg.mkPen(COLOURS.get(key, "#888888"), width=width)
-            self._curves[key] = self.plot.plot([], [], pen=pen, name=key)
+            width = 2.5 if key in ("total", "ce") else 1.5
+            curve = pg.PlotDataItem([], [], pen=pg.mkPen(COLOURS.get(key, "#888888"), width=width))
+            curve.setToolTip(QCoreApplication.translate("LossPlot", EXPLAIN[key]) if key in EXPLAIN else key)
+            if key in LEFT_KEYS:
+                self.plot.getPlotItem().addItem(curve)
+            else:
+                self.right.addItem(curve)
+            curve.setLogMode(False, self.log_box.isChecked())
+            self._curves[key] = curve
+            self._show_curve(key)
         return self._curves[key]
+
+    def _show_curve(self, key: str) -> None:
+        """Show or hide a curve (and its legend entry) as the Details box says."""
+        curve = self._curves[key]
+        visible = key not in DETAIL_KEYS or self.details_box.isChecked()
+        curve.setVisible(visible)
+        self.legend.removeItem(curve)
+        if visible:
+            axis = self.tr(" (left)") if key in LEFT_KEYS else self.tr(" (right)")
+            self.legend.addItem(curve, term_name(key) + (axis if key in ("ce", "total") else ""))
+
+    @Slot(bool)
+    def _on_details_toggled(self, on: bool) -> None:
+        for key in self._curves:
+            self._show_curve(key)
+        self.right.enableAutoRange()
+
+    def legend_names(self) -> list[str]:
+        """The names the legend shows now."""
+        return [label.text for _, label in self.legend.items]
+
+    def visible_keys(self) -> list[str]:
+        return [k for k, c in self._curves.items() if c.isVisible()]
 
     def append(self, x: float, losses: dict[str, float]) -> None:
         """Add one step's loss values (missing keys get NaN so the series stay aligned)."""
@@ -103,15 +186,21 @@ class LossPlot(_ThemedPlot):
             if log:
                 ys = [max(v, LOG_FLOOR) if v == v else v for v in ys]
             self._curve(key).setData(self._x, ys, connect="finite")
+        self._sync_views()
 
     @Slot(bool)
     def set_log_y(self, on: bool) -> None:
-        """Logarithmic loss axis on or off."""
+        """Logarithmic loss axes on or off."""
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
             return
-        self.plot.getPlotItem().setLogMode(y=on)
+        item = self.plot.getPlotItem()
+        item.setLogMode(y=on)
+        item.getAxis("right").setLogMode(False, on)
+        for curve in self._curves.values():
+            curve.setLogMode(False, on)
         self.flush()
+        self.right.enableAutoRange()
 
     def clear(self) -> None:
         """Forget every point (a new run starts)."""
@@ -141,18 +230,19 @@ class AccuracyPlot(_ThemedPlot):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plot.setLabel("bottom", self.tr("epoch"))
-        self.plot.setLabel("left", self.tr("accuracy"))
+        self.plot.setLabel("bottom", self.tr("pass over the images (epoch)"))
+        self.plot.setLabel("left", self.tr("share correct"))
         self.plot.setYRange(0, 1.02)
-        self.plot.setToolTip(self.tr("Accuracy per epoch on the training and validation images; the "
-                                     "dashed line is frozen CLIP before training (zero-shot)."))
+        self.plot.setToolTip(self.tr("How many images the model gets right after each pass over the images: "
+                                     "on the images it trains on, and on images held back to check it. The "
+                                     "dashed line is frozen CLIP: CLIP before any training."))
         self.train_curve = self.plot.plot([], [], pen=pg.mkPen(COLOURS["train"], width=2), symbol="o",
-                                          symbolSize=6, symbolBrush=COLOURS["train"], name=self.tr("train"))
+                                          symbolSize=6, symbolBrush=COLOURS["train"], name=self.tr("training images"))
         self.val_curve = self.plot.plot([], [], pen=pg.mkPen(COLOURS["val"], width=2), symbol="s",
-                                        symbolSize=6, symbolBrush=COLOURS["val"], name=self.tr("validation"))
+                                        symbolSize=6, symbolBrush=COLOURS["val"], name=self.tr("held-back images"))
         self.zero_line = pg.InfiniteLine(angle=0, movable=False,
                                          pen=pg.mkPen(COLOURS["zero_shot"], width=1.5, style=Qt.PenStyle.DashLine),
-                                         label=self.tr("zero-shot CLIP {value:.2f}"),
+                                         label=self.tr("frozen CLIP {value:.2f}"),
                                          labelOpts={"position": 0.6, "color": COLOURS["zero_shot"]})
         self.zero_line.setVisible(False)
         self.plot.addItem(self.zero_line)

@@ -3,6 +3,10 @@
 ``RunMonitor.handle(ev, steps)`` takes core events on the GUI thread. Step events arrive
 coalesced (JobRunner), so the monitor also drains ``steps``, a deque the job fills with every
 StepEvent, to draw each step; x keeps counting across the fits of a cross-validated run.
+
+The phase line says what is really trained on: once the run has said how it checks accuracy
+(``ZeroShotEvent``: the scheme and how many images it holds back), "Training on 20 of 24 images
+(4 held back to check it)" rather than "all images"; during cross-validation, which round it is.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
 from rmadapter_app.core import events as E
 from rmadapter_app.gui.formatting import fmt_duration
 from rmadapter_app.gui.widgets.loss_plot import AccuracyPlot, LossPlot
+from rmadapter_app.gui.widgets.message_label import MessageLabel
 
 
 class RunMonitor(QWidget):
@@ -22,7 +27,7 @@ class RunMonitor(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.phase_label = QLabel(self)
+        self.phase_label = MessageLabel(parent=self, max_lines=3)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -44,11 +49,11 @@ class RunMonitor(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         bar = QHBoxLayout()
-        bar.addWidget(self.phase_label)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.eta_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.phase_label)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         self.reset(clear_text=True)
@@ -58,6 +63,8 @@ class RunMonitor(QWidget):
         self._fit_key: object = object()
         self._x_offset = self._last_x = 0
         self._fit_t0, self._fit_s0 = 0.0, 1
+        self._scheme: str | None = None          # how the run checks accuracy, once it has said
+        self._n_held = 0                         # images held back from the kept model (holdout)
         self.loss_plot.clear()
         self.acc_plot.clear()
         self.progress.setRange(0, 100)
@@ -66,6 +73,10 @@ class RunMonitor(QWidget):
         self.phase_label.setText("" if clear_text else self.tr("Starting…"))
         if clear_text:
             self.log.clear()
+
+    def set_images(self, n: int) -> None:
+        """How many images the run was given (for "Training on 20 of 24 images")."""
+        self._n_images = n
 
     def busy(self, text: str) -> None:
         """An indeterminate phase (importing weights, ...)."""
@@ -100,7 +111,9 @@ class RunMonitor(QWidget):
                 fold, ev.epoch, ev.epochs, ev.train_accuracy, val))
         elif isinstance(ev, E.ZeroShotEvent):
             self.acc_plot.set_zero_shot(ev.accuracy)
-            self.append_log(self.tr("Frozen CLIP before training (zero-shot): {0:.1%} on {1} images.").format(
+            self._scheme = ev.scheme
+            self._n_held = ev.n_images if ev.scheme == "holdout" else 0
+            self.append_log(self.tr("Frozen CLIP (before training) gets {0:.1%} of {1} held-back images right.").format(
                 ev.accuracy, ev.n_images))
         elif isinstance(ev, E.FoldEvent):
             self.append_log(self.tr("Cross-validation fold {0}/{1}: {2:.1%} on {3} held-out images.").format(
@@ -112,10 +125,26 @@ class RunMonitor(QWidget):
             self.progress.setRange(0, max(1, ev.total))
             self.progress.setValue(ev.done)
             self.eta_label.setText(f"{ev.done}/{ev.total}")
+        elif type(ev).__name__ == "AdapterReadyEvent":
+            self.append_log(self.tr("The model is trained and kept; now checking how good it is."))
         elif isinstance(ev, E.StatusEvent):
             prefix = self.tr("Warning: ") if ev.level == "warning" else ""
             self.append_log(prefix + ev.text)
             self.phase_label.setText(ev.text[:80])
+
+    def _phase_text(self, ev: E.StepEvent) -> str:
+        """What this step trains on, in words (see the module docstring)."""
+        n = getattr(self, "_n_images", 0)
+        if ev.fold is not None:
+            folds = max(1, ev.fits - 1)
+            return self.tr("Checking accuracy, round {0} of {1} (a model trained without some images): step {2} "
+                           "of {3}").format(ev.fold + 1, folds, ev.step, ev.total_steps)
+        if self._scheme == "holdout" and n and self._n_held:
+            return self.tr("Training on {0} of {1} images ({2} held back to check it): step {3} of {4}").format(
+                n - self._n_held, n, self._n_held, ev.step, ev.total_steps)
+        if self._scheme in ("kfold", "none") and n:
+            return self.tr("Training on all {0} images: step {1} of {2}").format(n, ev.step, ev.total_steps)
+        return self.tr("Training: step {0} of {1}").format(ev.step, ev.total_steps)
 
     def _show_download(self, ev: E.DownloadEvent) -> None:
         mb_done, mb_total = ev.done_bytes / 1e6, ev.total_bytes / 1e6
@@ -143,8 +172,7 @@ class RunMonitor(QWidget):
     def _show_step(self, ev: E.StepEvent) -> None:
         self.progress.setRange(0, max(1, ev.total_steps))
         self.progress.setValue(ev.step)
-        where = self.tr("all images") if ev.fold is None else self.tr("fold {0}").format(ev.fold + 1)
-        self.phase_label.setText(self.tr("Training ({0}): step {1} of {2}").format(where, ev.step, ev.total_steps))
+        self.phase_label.setText(self._phase_text(ev))
         elapsed, done = ev.seconds - self._fit_t0, ev.step - self._fit_s0
         if done > 0 and elapsed > 0:
             rate = done / elapsed

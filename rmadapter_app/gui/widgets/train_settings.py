@@ -1,13 +1,13 @@
-"""The "Advanced" training form: backbone, epochs, shots, learning rate, loss weights, seed, device.
+"""The "Advanced" training form: epochs, shots, learning rate, validation, loss weights, seed, device.
 
-Turns its fields into a core ``TrainConfig`` and a ``BackboneSpec`` and back; no ML here.
+Turns its fields into a core ``TrainConfig`` and back; no ML here. The backbone is chosen on the
+Train page itself (:mod:`rmadapter_app.gui.widgets.backbone_picker`), not in here.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,50 +23,37 @@ from PySide6.QtWidgets import (
 )
 
 from rmadapter_app.core.config import LADDER, LossConfig, TrainConfig
-from rmadapter_app.gui import dialogs
-from rmadapter_app.gui.state import BackboneSpec
 
-# (model, pretrained tag, note) offered in the backbone combo, best default first.
-BACKBONES = (
-    ("ViT-B-16", "openai", QT_TRANSLATE_NOOP("TrainSettings", "recommended with a GPU")),
-    ("ViT-B-32", "openai", QT_TRANSLATE_NOOP("TrainSettings", "faster: recommended on a CPU")),
-    ("ViT-L-14", "openai", QT_TRANSLATE_NOOP("TrainSettings", "most accurate, needs a strong GPU")),
-    ("ViT-B-16", "laion2b_s34b_b88k", ""),
-    ("ViT-B-32", "laion2b_s34b_b79k", ""),
-)
-_WEIGHTS, _CONFIG = "__weights__", "__config__"
 METHODS = ("rmadapter", "mma+con+vrec", "mma+con+trec", "mma+con", "mma")
 
 
 class TrainSettings(QWidget):
-    """Advanced settings. Signals: ``changed`` (any field), ``backboneChosen(BackboneSpec)``."""
+    """Advanced settings. Signal: ``changed`` (any field)."""
 
     changed = Signal()
-    backboneChosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._spec = BackboneSpec()
         self._loading = False
         self._build()
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
-        self.backbone = QComboBox(self)
-        self.backbone.setToolTip(self.tr("The frozen CLIP model the adapter is trained on. ViT-B-16 is the "
-                                         "default with a GPU; ViT-B-32 is about four times faster on a CPU."))
-        self.backbone.activated.connect(self._on_backbone_activated)
-        self.backbone_hint = QLabel(self)
-        self.backbone_hint.setWordWrap(True)
         self.epochs = self._spin(0, 1000, self.tr("Auto"),
-                                 self.tr("Passes over the images. Auto: 5, raised so that at least 100 steps run."))
+                                 self.tr("How many times training goes over every image (Auto: the "
+                                         "recommended number)."))
         self.shots = self._spin(0, 100000, self.tr("All"),
                                 self.tr("Images per class used for training (All: every image)."))
         self.lr = QDoubleSpinBox(self)
         self.lr.setDecimals(5)
-        self.lr.setRange(0.00001, 1.0)
+        self.lr.setRange(0.0, 1.0)
         self.lr.setSingleStep(0.0005)
-        self.lr.setToolTip(self.tr("SGD learning rate (default 0.0015)."))
+        self.lr.setSpecialValueText(self.tr("Automatic"))
+        self.lr.setToolTip(self.tr("How big a step training takes (the SGD learning rate). Automatic: the "
+                                   "app's choice for this model and these images; a number overrides it."))
+        self.lr_note = QLabel(self)
+        self.lr_note.setWordWrap(True)
+        self.lr_note.hide()
         self.seed = self._spin(0, 2 ** 31 - 1, "", self.tr("Random seed: the same seed gives the same run."))
         self.device = QComboBox(self)
         for key, text in (("auto", self.tr("Automatic (GPU if available)")), ("cpu", self.tr("CPU")),
@@ -83,11 +70,10 @@ class TrainSettings(QWidget):
                                            "are enough, and cross-validates otherwise."))
 
         form = QFormLayout()
-        form.addRow(self.tr("&Backbone:"), self.backbone)
-        form.addRow("", self.backbone_hint)
-        form.addRow(self.tr("&Epochs:"), self.epochs)
-        form.addRow(self.tr("S&hots per class:"), self.shots)
+        form.addRow(self.tr("&Passes (epochs):"), self.epochs)
+        form.addRow(self.tr("Images per c&lass:"), self.shots)
         form.addRow(self.tr("&Learning rate:"), self.lr)
+        form.addRow("", self.lr_note)
         form.addRow(self.tr("&Validation:"), self.validation)
         form.addRow(self.tr("See&d:"), self.seed)
         form.addRow(self.tr("De&vice:"), self.device)
@@ -146,11 +132,10 @@ class TrainSettings(QWidget):
         self.use_consistency.toggled.connect(self.consistency_text.setEnabled)
         self.use_recon_visual.toggled.connect(self.recon_visual.setEnabled)
         self.use_recon_text.toggled.connect(self.recon_text.setEnabled)
-        for combo in (self.backbone, self.device, self.validation, self.method):
+        for combo in (self.device, self.validation, self.method):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(14)
         self.set_config(TrainConfig())
-        self.set_spec(BackboneSpec())
 
     def _spin(self, lo: int, hi: int, special: str, tip: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -177,7 +162,7 @@ class TrainSettings(QWidget):
                           use_recon_text=self.use_recon_text.isChecked(),
                           recon_visual=self.recon_visual.value(), recon_text=self.recon_text.value())
         return replace(self._base, epochs=self.epochs.value() or None, shots=self.shots.value() or None,
-                       lr=self.lr.value(), seed=self.seed.value(), device=self.device.currentData(),
+                       lr=self.lr.value() or TrainConfig().lr, seed=self.seed.value(), device=self.device.currentData(),
                        augment=self.augment.isChecked(), validation=self.validation.currentData(), loss=loss)
 
     def set_config(self, cfg: TrainConfig) -> None:
@@ -187,7 +172,7 @@ class TrainSettings(QWidget):
             self._base = cfg
             self.epochs.setValue(cfg.epochs or 0)
             self.shots.setValue(cfg.shots or 0)
-            self.lr.setValue(cfg.lr)
+            self.lr.setValue(cfg.lr or 0.0)
             self.seed.setValue(cfg.seed)
             self.augment.setChecked(cfg.augment)
             idx = self.device.findData(cfg.device.split(":")[0])
@@ -232,58 +217,8 @@ class TrainSettings(QWidget):
             self._sync_method()
             self.changed.emit()
 
-    # ---------------------------------------------------------------- backbone
-    def spec(self) -> BackboneSpec:
-        return self._spec
-
-    def set_spec(self, spec: BackboneSpec) -> None:
-        """Show ``spec`` in the combo (adding an entry for a local file or unusual tag)."""
-        self._spec = spec
-        self.backbone.blockSignals(True)
-        self.backbone.clear()
-        current = -1
-        for model, tag, note in BACKBONES:
-            label = f"{model} ({tag})" + (f" — {self.tr(note)}" if note else "")
-            self.backbone.addItem(label, BackboneSpec(model, tag))
-            if BackboneSpec(model, tag) == spec:
-                current = self.backbone.count() - 1
-        if current < 0:
-            self.backbone.addItem(spec.label(), spec)
-            current = self.backbone.count() - 1
-        self.backbone.insertSeparator(self.backbone.count())
-        self.backbone.addItem(self.tr("Local weights file…"), _WEIGHTS)
-        self.backbone.setItemData(self.backbone.count() - 1,
-                                  self.tr("A checkpoint file on this computer for the architecture above."),
-                                  Qt.ItemDataRole.ToolTipRole)
-        self.backbone.addItem(self.tr("Local model config…"), _CONFIG)
-        self.backbone.setCurrentIndex(current)
-        self.backbone.blockSignals(False)
-
-    def set_gpu_hint(self, has_gpu: bool) -> None:
-        """Say which backbone suits this machine."""
-        if has_gpu:
-            self.backbone_hint.setText(self.tr("A GPU is available: ViT-B-16 is a good default."))
-        else:
-            self.backbone_hint.setText(self.tr("No GPU found: ViT-B-32 (openai) trains about four times "
-                                               "faster than ViT-B-16 on a CPU, a little less accurately."))
-
-    @Slot(int)
-    def _on_backbone_activated(self, index: int) -> None:
-        data = self.backbone.itemData(index)
-        spec = None
-        if data == _WEIGHTS:
-            path = dialogs.ask_open_file(self, self.tr("Choose a CLIP weights file"), dialogs.WEIGHTS_FILTER)
-            if path is not None:
-                base = self._spec.model_name if self._spec.model_config is None else "ViT-B-16"
-                spec = BackboneSpec(model_name=base, pretrained=None, weights=Path(path))
-        elif data == _CONFIG:
-            path = dialogs.ask_open_file(self, self.tr("Choose an open_clip model config"), dialogs.CONFIG_FILTER)
-            if path is not None:
-                spec = BackboneSpec(model_name=Path(path).stem, pretrained=None, model_config=Path(path))
-        elif isinstance(data, BackboneSpec):
-            spec = data
-        if spec is None or spec == self._spec:
-            self.set_spec(self._spec)   # cancelled: show the previous choice again
-            return
-        self.set_spec(spec)
-        self.backboneChosen.emit(spec)
+    def set_last_lr(self, lr: float | None) -> None:
+        """Show the learning rate the last run chose (None: hide the note)."""
+        self.lr_note.setVisible(lr is not None)
+        if lr is not None:
+            self.lr_note.setText(self.tr("The last run used {0:.5g}.").format(lr))
