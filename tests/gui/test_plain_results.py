@@ -37,6 +37,14 @@ def test_the_loss_plot_speaks_plainly(qtbot):
     assert "Staying close to CLIP" in plot.details_box.toolTip()
     plot.details_box.setChecked(False)
     assert set(plot.visible_keys()) == {"ce", "total"}
+    # a new run's few steps fill the width again (the total's own axis must not pin the steps axis)
+    plot.clear()
+    for step in range(1, 7):
+        plot.append(step, {"ce": 1.0, "total": 10.0})
+    plot.flush()
+    qtbot.wait(50)
+    low, high = plot.plot.getPlotItem().vb.viewRange()[0]
+    assert 0 <= low and high < 10
 
 
 def test_few_images_per_class_are_warned_about_with_advice(qtbot, tmp_path, image_tree, app_state):

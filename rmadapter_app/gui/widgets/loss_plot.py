@@ -155,7 +155,7 @@ class LossPlot(_ThemedPlot):
     def _on_details_toggled(self, on: bool) -> None:
         for key in self._curves:
             self._show_curve(key)
-        self.right.enableAutoRange()
+        self.right.enableAutoRange(axis=pg.ViewBox.YAxis)   # x follows the left axis
 
     def legend_names(self) -> list[str]:
         """The names the legend shows now."""
@@ -200,7 +200,7 @@ class LossPlot(_ThemedPlot):
         for curve in self._curves.values():
             curve.setLogMode(False, on)
         self.flush()
-        self.right.enableAutoRange()
+        self.right.enableAutoRange(axis=pg.ViewBox.YAxis)   # x follows the left axis
 
     def clear(self) -> None:
         """Forget every point (a new run starts)."""
@@ -209,6 +209,8 @@ class LossPlot(_ThemedPlot):
         self._y.clear()
         for curve in self._curves.values():
             curve.setData([], [])
+        self.plot.getPlotItem().enableAutoRange()            # a zoom or pan of the last run is forgotten
+        self.right.enableAutoRange(axis=pg.ViewBox.YAxis)
 
     def point_count(self, key: str = "total") -> int:
         """How many points the curve for ``key`` currently draws."""
