@@ -168,8 +168,10 @@ def _projection(args, decode_ms: float, startup_s: float, mean_bytes: float, res
     m = args.project_images
     data_tb = m * mean_bytes / 1e12
     storage_s = data_tb * 1e12 / (args.storage_gb_per_s * 1e9)
+    source = ("given with --gpu-images-per-s" if args.gpu_images_per_s else
+              "timm's published RTX 4090 AMP figure; the workers encode in fp32, so less")
     lines = [f"ASSUMPTION (not measured: no GPU was lent): one GPU encodes {gpu_rate:.0f} images/s "
-             f"({args.project_model}, timm's published RTX 4090 AMP figure; the workers encode in fp32, so less)",
+             f"({args.project_model}, {source})",
              f"decoding, measured here: {decode_ms:.1f} ms CPU per 12 MP JPEG -> "
              f"{args.cores_per_node} cores x 1000 / {decode_ms:.1f} = {decode_rate:.0f} images/s per node",
              f"per node: min({args.gpus_per_node} GPU x {gpu_rate:.0f}, {decode_rate:.0f}) = {per_node:.0f} images/s"

@@ -44,9 +44,9 @@ def add_parser(sub, add_backbone_args) -> argparse.ArgumentParser:
                    help="undo a labeling run from its journal (rmadapter-journal-*.jsonl in the output folder)")
     ray = p.add_argument_group("Ray cluster (the cluster extra; see docs/CLUSTER.md)")
     ray.add_argument("--ray", metavar="ADDRESS",
-                     help="decode and encode on a Ray cluster: auto, HOST:PORT of its head, ray://HOST:PORT, "
-                          "or local (a cluster inside this process, on 127.0.0.1 only); this computer still "
-                          "lists, scores and writes every file")
+                     help="decode and encode on a Ray cluster: auto (the cluster this machine joined), HOST:PORT "
+                          "of its head, or local (a cluster inside this process, on 127.0.0.1 only); this computer "
+                          "still lists, scores and writes every file")
     ray.add_argument("--ray-send-bytes", action="store_true",
                      help="read the files on this computer and send their bytes (workers that cannot see them)")
     ray.add_argument("--ray-workers", type=int, metavar="N", help="model copies (default: one per GPU, or per 4 CPUs)")

@@ -29,8 +29,8 @@ class RayOptions:
     """Where and how to label on Ray.
 
     ``address``: ``auto`` (the cluster this machine belongs to, or ``RAY_ADDRESS``), ``HOST:PORT`` of a
-    head node, a ``ray://HOST:PORT`` client address, or ``local`` (a cluster inside this process, on
-    127.0.0.1 only). ``send_bytes``: the files are read on the driver's machine and their bytes sent
+    head node, or ``local`` (a cluster inside this process, on 127.0.0.1 only); anything else is handed
+    to ``ray.init`` as it is (a ``ray://`` client address is passed on but was never tested). ``send_bytes``: the files are read on the driver's machine and their bytes sent
     to the workers (for workers that cannot see the driver's files); otherwise every worker reads the
     paths itself (shared storage). ``workers``, ``cpus_per_worker``, ``gpus_per_worker``: None chooses
     from the cluster's resources (:func:`plan_workers`).

@@ -284,4 +284,4 @@ def _run_on_cluster(driver: _Driver, todo: list[int], recipe: ModelRecipe, optio
         driver.check_complete()
     finally:
         stop.set()     # the consumer closes the stream at its next block; rows after this are not recorded
-        thread.join(timeout=2.0 if run.stopped else 10.0)
+        thread.join(timeout=0.5 if run.stopped else 10.0)
