@@ -132,8 +132,8 @@ class ModelStep(QObject):
             return False
         weights, config = files
         self.page.monitor.busy(self.tr("Checking {0}…").format(weights.name))
-        return self.page.jobs.start(JOB_CUSTOM, CustomModelJob(weights, config), on_done=self._on_custom_done,
-                                    on_failed=self._on_custom_failed)
+        job = CustomModelJob(weights, config, prefer=(spec.model_name,))
+        return self.page.jobs.start(JOB_CUSTOM, job, on_done=self._on_custom_done, on_failed=self._on_custom_failed)
 
     def _on_custom_done(self, outcome) -> None:
         spec, description = outcome

@@ -86,7 +86,8 @@ class ModelsPanel(QWidget):
                 accuracy = self.tr("{0} (frozen CLIP {1})").format(pct(r.val_accuracy), pct(r.zero_shot_accuracy))
             else:
                 accuracy = self.tr("not measured")
-            run = self.tr("damaged") if e.problem else (self.tr("stopped") if e.stopped_early else self.tr("complete"))
+            run = self.tr("damaged") if e.problem else self.tr("complete") if not e.stopped_early else \
+                self.tr("complete, check stopped") if e.complete else self.tr("stopped")
             cells = ("✓" if using else "", _date(e.created), e.backbone or "?", accuracy,
                      str(r.n_images) if r.n_images else "—", run)
             for col, text in enumerate(cells):

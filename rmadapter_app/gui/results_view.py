@@ -78,7 +78,7 @@ def describe_run(run: project_models.ModelRun) -> str:
         lines.append(tr("File: {0}").format(Path(run.path).name))
     lines.append(tr("Backbone: {0}").format(run.backbone or "?"))
     lines.append(tr("Classes ({0}): {1}").format(len(run.class_names), ", ".join(run.class_names)))
-    if run.stopped_early:
+    if run.stopped_early and not project_models.is_complete(True, run.report):
         lines.append(tr("Training was stopped early (partial adapter)."))
     if run.created:
         lines.append(tr("Created: {0}").format(run.created[:19].replace("T", " ")))
@@ -238,7 +238,10 @@ class ResultsPage(QWidget):
         seconds = f"{r.train_seconds:.0f}"
         lines.append(self.tr("Trained on {0} images of {1} classes: {2} steps in {3} s on {4}.").format(
             r.n_images, r.n_classes, r.steps, seconds, r.device or "?"))
-        if run.stopped_early:
+        if run.stopped_early and project_models.is_complete(True, r):
+            lines.append(self.tr("The accuracy check was stopped: the figures come from the part that finished; "
+                                 "the model itself is complete."))
+        elif run.stopped_early:
             lines.append(self.tr("Stopped early after {0} of {1} steps: these numbers describe the partial "
                                  "adapter.").format(r.steps, r.planned_steps))
         if r.skipped:

@@ -18,7 +18,10 @@ __all__ = ["AppState", "BackboneSpec", "machine_default"]
 
 def machine_default(has_gpu: bool) -> BackboneSpec:
     """The backbone a new project starts with: ViT-B/16 with a GPU (the paper's), else ViT-B/32, which
-    trains several times faster on a CPU."""
+    trains several times faster on a CPU (the core's ``BackboneSpec.default_for`` where it has one)."""
+    default_for = getattr(BackboneSpec, "default_for", None)
+    if default_for is not None:
+        return default_for("cuda" if has_gpu else "cpu")
     return BackboneSpec(DEFAULT_MODEL if has_gpu else CPU_FRIENDLY_MODEL, DEFAULT_PRETRAINED)
 
 
@@ -132,12 +135,15 @@ class AppState(QObject):
     def finish_run(self, result, saved_path: Path | None) -> bool:
         """A run ended and was kept as ``saved_path`` (None: it could not be saved).
 
-        A complete run becomes the model in use; a stopped one only when none is in use (a stopped
-        run never replaces a model unless the user chooses it). Returns whether it is now in use.
+        A complete run becomes the model in use (one stopped only while cross-validation measured it
+        counts as complete); a stopped one only when none is in use (a stopped run never replaces a
+        model unless the user chooses it). Returns whether it is now in use.
         """
         self.result = result
-        adopt = saved_path is not None and (not getattr(result, "stopped_early", False)
-                                            or self.adapter_path is None or not Path(self.adapter_path).exists())
+        complete = project_models.is_complete(getattr(result, "stopped_early", False),
+                                              project_models.RunReport.from_metrics(getattr(result, "metrics", {})))
+        adopt = saved_path is not None and (complete or self.adapter_path is None
+                                            or not Path(self.adapter_path).exists())
         if saved_path is not None:
             self._runs[str(saved_path)] = result
         self.resultChanged.emit()

@@ -126,6 +126,7 @@ class CustomModelJob:
 
     weights: Path
     config: Path | None = None
+    prefer: tuple[str, ...] = ()          # model names to try first (the current choice)
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
@@ -137,7 +138,7 @@ class CustomModelJob:
         if self.config is not None:                      # checked and registered: its stem names the model
             name = register_model_config(Path(self.config))
             expected = (name, model_config_of(name))
-        found = identify_checkpoint(Path(self.weights), expected)
+        found = identify_checkpoint(Path(self.weights), expected, prefer=self.prefer)
         if found.model_name is None:
             raise BackboneUnavailableError(found.text)
         return BackboneSpec(model_name=found.model_name, pretrained=None, weights=Path(self.weights),
@@ -194,7 +195,7 @@ class TrainJob:
         from rmadapter_app.core.model.adapter_file import SUFFIX, save_adapter
 
         stem = f"{safe_file_stem(self.project_name)}-{time.strftime('%Y-%m-%d_%H%M%S')}"
-        if result.stopped_early:
+        if not models.is_complete(result.stopped_early, models.RunReport.from_metrics(result.metrics)):
             stem += "-partial"
         path = unique_path(Path(self.adapters_dir), stem, SUFFIX)
         save_adapter(path, state=result.adapter_state, adapter_config=result.adapter_config,

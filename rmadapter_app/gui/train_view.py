@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QToolButton, 
 from rmadapter_app.core import events as E
 from rmadapter_app.core.config import TrainConfig
 from rmadapter_app.core.errors import RMAdapterError
-from rmadapter_app.core.project.models import RunReport
+from rmadapter_app.core.project.models import RunReport, is_complete
 from rmadapter_app.gui import dialogs, run_text
 from rmadapter_app.gui.backbone_probe import BackboneProbe
 from rmadapter_app.gui.formatting import fmt_duration
@@ -376,7 +376,10 @@ class TrainPage(QWidget):
         result = outcome.result
         report = RunReport.from_metrics(result.metrics)
         in_use = self.state.finish_run(result, outcome.saved_path)
-        if result.stopped_early:
+        if result.stopped_early and is_complete(True, report):
+            text = self.tr("Stopped while its accuracy was being measured: the model itself finished training "
+                           "and is kept.") + " " + run_text.headline(report)
+        elif result.stopped_early:
             text = self.tr("Stopped after {0} of {1} steps.").format(report.steps, report.planned_steps)
             if outcome.saved_path is not None and in_use:
                 text += " " + self.tr("Its partial model is kept and in use (there was no other).")

@@ -124,6 +124,21 @@ def test_an_adapter_from_elsewhere_is_copied_in_under_a_free_name(tmp_path):
     assert copy.parent == project.adapters_dir and copy.name == "mine (1).rmadapter.safetensors"
     assert copy.read_bytes() == outside.read_bytes() and outside.exists()
     assert models.import_adapter(project.folder, mine) == mine       # already in the project: itself
+    # its evaluation file, when it lies beside it, comes along
+    models.write_evaluation(project.folder, mine, metrics={"val_accuracy": 0.7}, class_names=["red", "green"],
+                            val_predictions=[], stopped_early=False, backbone="b")
+    (tmp_path / "other.eval.json").write_bytes(models.evaluation_path(mine).read_bytes())
+    (tmp_path / "other.rmadapter.safetensors").write_bytes(mine.read_bytes())
+    copy = models.import_adapter(project.folder, tmp_path / "other.rmadapter.safetensors")
+    assert models.read_run(project.folder, copy).report.val_accuracy == 0.7
+
+
+def test_a_run_stopped_while_cross_validating_has_a_complete_adapter():
+    report = models.RunReport.from_metrics
+    assert models.is_complete(False, report({}))
+    assert models.is_complete(True, report({"steps": 40, "planned_steps": 40}))     # only the check was stopped
+    assert not models.is_complete(True, report({"steps": 3, "planned_steps": 40}))
+    assert not models.is_complete(True, report({}))
 
 
 def test_run_report_tolerates_missing_and_mistyped_numbers():

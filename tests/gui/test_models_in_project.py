@@ -179,3 +179,24 @@ def test_switching_projects_resets_every_page(qtbot, window, tmp_path, image_tre
     assert results.models_panel.table.rowCount() == 0 and results.wrong_gallery.count() == 0
     assert try_page.ranking() == [] and try_page.added_classes() == [] and try_page.status_label.text() == ""
     assert try_page.drop_area.pixmap().isNull()
+
+
+def test_a_run_stopped_only_while_its_accuracy_was_checked_is_complete_and_used(qtbot, tmp_path):
+    """k-fold trains the kept adapter first; a stop during the folds leaves it complete (issue 9's order)."""
+    from types import SimpleNamespace
+
+    from rmadapter_app.core.project.project import Project
+    from rmadapter_app.gui.state import AppState
+
+    state = AppState()
+    state.set_project(Project.create("P", tmp_path))
+    folder = state.project.adapters_dir
+    old, partial, checked = (folder / f"{n}.rmadapter.safetensors" for n in ("old", "partial", "checked"))
+    for p in (old, partial, checked):
+        p.write_bytes(b"x")
+    state.set_adapter_path(old)
+
+    def run(steps):
+        return SimpleNamespace(stopped_early=True, metrics={"steps": steps, "planned_steps": 40})
+    assert not state.finish_run(run(3), partial) and state.adapter_path == old      # a partial adapter: not used
+    assert state.finish_run(run(40), checked) and state.adapter_path == checked     # its own steps all ran: used

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import shutil
 import stat
@@ -36,6 +35,11 @@ from rmadapter_app.core.errors import ProjectError, RMAdapterError
 from rmadapter_app.core.fileio import atomic_write, atomic_write_json, free_path
 from rmadapter_app.core.project.files import is_safe_folder_name
 from rmadapter_app.core.project.manifest import ADAPTERS
+from rmadapter_app.core.project.run_report import RunReport, is_complete, number, text
+
+__all__ = ["ADAPTER_SUFFIX", "EVAL_SUFFIX", "IN_USE", "ModelEntry", "ModelRun", "RunReport", "SavedPrediction",
+           "evaluation_path", "import_adapter", "in_project", "is_complete", "list_models", "model_in_use",
+           "read_run", "remember_in_use", "write_evaluation"]
 from rmadapter_app.core.safepath import UnsafePathError, check_inside, confined, real_folder
 
 logger = logging.getLogger(__name__)
@@ -46,80 +50,6 @@ EVAL_FORMAT = "rmadapter-evaluation"
 EVAL_VERSION = 1
 IN_USE = "model_in_use"                       # the project setting naming the adapter in use
 MAX_EVAL_BYTES = 64 << 20                     # 10,000 validation images take about 1.5 MB
-
-
-# ------------------------------------------------------------------------------------ the numbers
-def _num(value: Any, lo: float = -math.inf, hi: float = math.inf) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value) if lo <= value <= hi else None
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
-def _str(value: Any, limit: int = 2000) -> str:
-    return value[:limit] if isinstance(value, str) else ""
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """A run's numbers (the fields of ``core.train.result.TrainMetrics``), read from a plain dict.
-
-    Missing or mistyped values get neutral defaults, so a report from an older or newer version, or
-    from a damaged file, still shows what it has. Keys this version does not know (a verdict, the
-    learning rate chosen...) are kept in ``extra``.
-    """
-
-    validation: str = "none"
-    validation_reason: str = ""
-    zero_shot_accuracy: float | None = None
-    val_accuracy: float | None = None
-    fold_accuracies: list[float] = field(default_factory=list)
-    per_class_accuracy: dict[str, float | None] = field(default_factory=dict)
-    confusion: list[list[int]] = field(default_factory=list)
-    n_images: int = 0
-    n_val: int = 0
-    n_classes: int = 0
-    steps: int = 0
-    planned_steps: int = 0
-    train_seconds: float = 0.0
-    device: str = ""
-    skipped: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_metrics(cls, metrics: Any) -> RunReport:
-        m = metrics if isinstance(metrics, dict) else {}
-        folds = m.get("fold_accuracies")
-        per_class = m.get("per_class_accuracy")
-        confusion = m.get("confusion")
-        rows = confusion if isinstance(confusion, list) and all(isinstance(r, list) for r in confusion) else []
-        known = set(cls.__dataclass_fields__) - {"extra"}
-        return cls(
-            validation=_str(m.get("validation"), 40) or "none",
-            validation_reason=_str(m.get("validation_reason")),
-            zero_shot_accuracy=_num(m.get("zero_shot_accuracy"), 0, 1),
-            val_accuracy=_num(m.get("val_accuracy"), 0, 1),
-            fold_accuracies=[v for v in (_num(f, 0, 1) for f in folds) if v is not None]
-            if isinstance(folds, list) else [],
-            per_class_accuracy={str(k): _num(v, 0, 1) for k, v in per_class.items()}
-            if isinstance(per_class, dict) else {},
-            confusion=[[_int(c) for c in r] for r in rows],
-            n_images=_int(m.get("n_images")), n_val=_int(m.get("n_val")), n_classes=_int(m.get("n_classes")),
-            steps=_int(m.get("steps")), planned_steps=_int(m.get("planned_steps")),
-            train_seconds=_num(m.get("train_seconds"), 0) or 0.0, device=_str(m.get("device"), 300),
-            skipped=_int(m.get("skipped")),
-            extra={k: v for k, v in m.items() if k not in known},
-        )
-
-    @property
-    def gain(self) -> float | None:
-        """Accuracy points gained over frozen CLIP on the same images (None when either is unknown)."""
-        if self.val_accuracy is None or self.zero_shot_accuracy is None:
-            return None
-        return 100 * (self.val_accuracy - self.zero_shot_accuracy)
 
 
 @dataclass(frozen=True)
@@ -179,6 +109,10 @@ class ModelEntry:
     @property
     def usable(self) -> bool:
         return not self.problem
+
+    @property
+    def complete(self) -> bool:
+        return is_complete(self.stopped_early, self.report)
 
 
 # ------------------------------------------------------------------------------------ file names
@@ -256,9 +190,9 @@ def _json_field(meta: dict, key: str) -> dict:
 
 def backbone_label(info: dict) -> str:
     """``ViT-B-32 (openai)`` from a backbone record (as ``BackboneInfo.label`` writes it)."""
-    name = _str(info.get("model_name"), 200) or "?"
-    tag = _str(info.get("pretrained"), 200)
-    sha = _str(info.get("weights_sha256"), 64)
+    name = text(info.get("model_name"), 200) or "?"
+    tag = text(info.get("pretrained"), 200)
+    sha = text(info.get("weights_sha256"), 64)
     return f"{name} ({tag or (f'weights {sha[:8]}' if sha else 'random')})"
 
 
@@ -269,7 +203,7 @@ def _from_header(path: Path) -> ModelRun:
     return ModelRun(report=RunReport.from_metrics(train.get("metrics")),
                     class_names=[str(c) for c in classes] if isinstance(classes, list) else [],
                     stopped_early=train.get("stopped_early") is True, path=path,
-                    created=_str(meta.get("rmadapter.created"), 60),
+                    created=text(meta.get("rmadapter.created"), 60),
                     backbone=backbone_label(_json_field(meta, "rmadapter.backbone")), predictions_kept=False)
 
 
@@ -288,7 +222,7 @@ def _predictions(project_folder: Path, raw: Any, n_classes: int) -> list[SavedPr
         pairs = []
         for item in top if isinstance(top, list) else []:
             if (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)
-                    and 0 <= item[0] < n_classes and _num(item[1], 0, 1) is not None):
+                    and 0 <= item[0] < n_classes and number(item[1], 0, 1) is not None):
                 pairs.append((item[0], float(item[1])))
         out.append(SavedPrediction(str(image), label, pred, pairs))
     return out
@@ -326,8 +260,8 @@ def read_run(project_folder: Path, adapter: Path) -> ModelRun:
                     class_names=names,
                     val_predictions=_predictions(project_folder, data.get("val_predictions"), len(names)),
                     stopped_early=bool(data.get("stopped_early", base.stopped_early)), path=adapter,
-                    created=_str(data.get("created"), 60) or base.created,
-                    backbone=_str(data.get("backbone"), 300) or base.backbone, predictions_kept=True)
+                    created=text(data.get("created"), 60) or base.created,
+                    backbone=text(data.get("backbone"), 300) or base.backbone, predictions_kept=True)
 
 
 def list_models(project_folder: Path) -> list[ModelEntry]:
@@ -393,7 +327,8 @@ def write_evaluation(project_folder: Path, adapter: Path, *, metrics: dict[str, 
 def import_adapter(project_folder: Path, source: Path) -> Path:
     """Copy an adapter file from elsewhere into the project's adapters folder (under a free name).
 
-    A file already in the adapters folder is returned as it is. The source is never changed.
+    A file already in the adapters folder is returned as it is; an evaluation file beside the source
+    (``<stem>.eval.json``) comes along. The source is never changed.
 
     Raises:
         ProjectError: the adapters folder is a link or cannot be created.
@@ -411,6 +346,10 @@ def import_adapter(project_folder: Path, source: Path) -> Path:
     name = source.name if source.name.endswith(ADAPTER_SUFFIX) else Path(source.name).stem + ADAPTER_SUFFIX
     target = free_path(folder / name, suffix=ADAPTER_SUFFIX)
     atomic_write(target, lambda tmp: shutil.copyfile(source, tmp))
+    evaluation = evaluation_path(source)
+    if _regular_file(evaluation) and evaluation.stat().st_size <= MAX_EVAL_BYTES \
+            and not os.path.lexists(evaluation_path(target)):
+        atomic_write(evaluation_path(target), lambda tmp: shutil.copyfile(evaluation, tmp))
     return target
 
 
@@ -433,7 +372,7 @@ def model_in_use(project: Any) -> Path | None:
             if e.name == chosen and e.usable:
                 return e.path
     usable = [e for e in entries if e.usable]
-    complete = [e for e in usable if not e.stopped_early]
+    complete = [e for e in usable if e.complete]
     best = complete or usable
     return best[0].path if best else None
 
