@@ -40,8 +40,9 @@ def test_results_show_metrics_matrix_and_cell_images(qtbot, results_page, traine
     page, result = results_page, trained.result
     m = result.metrics
     # the plain headline (issue 13): "X% correct on N images it did not train on (frozen CLIP: Y%)"
-    assert page.headline.text() == (f"{m['val_accuracy']:.0%} correct on {m['n_val']} images it did not train on "
-                                    f"(frozen CLIP: {m['zero_shot_accuracy']:.0%})")
+    how = ", by cross-validation" if m["validation"] == "kfold" else ""
+    assert page.headline.text() == (f"{m['val_accuracy']:.0%} correct on {m['n_val']} images it did not train on"
+                                    f"{how} (frozen CLIP: {m['zero_shot_accuracy']:.0%})")
     assert page.per_class.rowCount() == 3
     model = page.confusion.matrix
     assert model.rowCount() == model.columnCount() == 3
