@@ -146,16 +146,23 @@ class LossConfig:
 
     total = ce + consistency_image * L1(x^a, x) + consistency_text * L1(w^a, w)
                + recon_visual * sum_layers L_rec^V + recon_text * sum_layers L_rec^T
+
+    With ``balance`` (the default) the four weights are relative: at the start of a run each
+    auxiliary term's weight is set so that its gradient on the adapter layers it shares with the
+    cross-entropy (the down-projection of its tower; for consistency also the up-projection) is
+    that many times the cross-entropy's (``core/train/balance.py``). The measurement behind the
+    defaults is in docs/DESIGN.md (Losses). Without ``balance`` they are the absolute lambdas of
+    the paper's equations (PromptSRC's convention for consistency: 10 and 25; reconstruction 0.1).
     """
 
     use_consistency: bool = True     # L1 of adapted vs frozen CLIP features (paper eq. 17)
-    consistency_image: float = 10.0  # lambda3 (PromptSRC convention: normalised features, mean L1)
-    consistency_text: float = 25.0   # lambda4
+    consistency_image: float = 0.3   # lambda3: relative to the CE's step-0 gradient (absolute without balance)
+    consistency_text: float = 0.3    # lambda4
     use_recon_visual: bool = True    # local reconstruction loss in the image tower (eq. 11)
     use_recon_text: bool = True      # local reconstruction loss in the text tower (eq. 12)
-    recon_visual: float = 0.1        # lambda1 (per-token squared L2, mean over tokens, sum over layers);
-    #                                  0.1, not the paper's 1: measured stabler at equal accuracy (BENCHMARKS.md)
-    recon_text: float = 0.1          # lambda2
+    recon_visual: float = 0.3        # lambda1 (per-token squared L2, mean over tokens, sum over layers)
+    recon_text: float = 0.3          # lambda2
+    balance: bool = True             # weights relative to the CE's gradient at step 0, measured per run
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -188,23 +195,32 @@ def ladder_loss(name: str, base: LossConfig | None = None) -> LossConfig:
     return replace(base or LossConfig(), **LADDER[name])
 
 
+DEFAULT_EPOCHS = 5          # MMA's per-image budget (METHOD.md section 3): 5 passes over the images
+MAX_AUGMENT_VIEWS = 16      # cached augmented views per image at most (more epochs reuse them in turn)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
-    """The training recipe. Defaults: MMA's SGD recipe (METHOD.md section 3)."""
+    """The training recipe. Defaults: MMA's (METHOD.md section 3) with an automatic learning rate.
 
-    epochs: int | None = None        # None = auto: MMA's 5 epochs, raised so that at least min_steps steps run
-    min_steps: int = 100             # used by the auto epoch count; few-shot data gives few steps per epoch
+    ``epochs`` None means MMA's 5. ``lr`` None means the automatic rule, which needs no tuning per
+    backbone (:mod:`rmadapter_app.core.train.learning_rate`); a number overrides it. With ``augment`` (the default, as MMA trains) every epoch sees a different view of
+    every image: the plain one, then random-resized-crop + flip views; ``augment_views`` None caches
+    ``epochs - 1`` augmented views besides the plain one (one view per epoch in all).
+    """
+
+    epochs: int | None = None        # None = DEFAULT_EPOCHS (MMA's 5)
     batch_size: int = 16
-    lr: float = 0.0015
+    lr: float | None = None          # None = automatic (learning_rate.AUTO_LR); a number overrides it
     momentum: float = 0.9
     weight_decay: float = 5e-4
     shots: int | None = None         # images per class used for training (None = all)
     seed: int = 1
     validation: str = "auto"         # "auto" | "holdout" | "kfold" | "none"
     val_fraction: float = 0.2
-    folds: int = 5                   # k for k-fold when there are too few images for a holdout split
-    augment: bool = False            # random-resized-crop + flip (MMA's transforms)
-    augment_views: int = 4           # cached mode: pre-computed augmented views per image
+    folds: int = 5                   # k for k-fold (auto picks k-fold below 15 images per class)
+    augment: bool = True             # random-resized-crop + flip (MMA's transforms)
+    augment_views: int | None = None  # augmented views per image besides the plain one; None = epochs - 1
     cache: bool = True               # cache the frozen lower layers and frozen features
     device: str = "auto"             # "auto" | "cpu" | "cuda" | "cuda:N" | "mps"
     amp: bool = True                 # mixed precision on CUDA
@@ -215,7 +231,7 @@ class TrainConfig:
             raise ValueError(f"epochs must be >= 1, got {self.epochs}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
-        if not 0 < self.lr < 10:
+        if self.lr is not None and not 0 < self.lr < 10:
             raise ValueError(f"lr must be in (0, 10), got {self.lr}")
         if self.shots is not None and self.shots < 1:
             raise ValueError(f"shots must be >= 1, got {self.shots}")
@@ -225,10 +241,23 @@ class TrainConfig:
             raise ValueError(f"val_fraction must be in (0, 1), got {self.val_fraction}")
         if self.folds < 2:
             raise ValueError(f"folds must be >= 2, got {self.folds}")
-        if self.augment_views < 1:
-            raise ValueError(f"augment_views must be >= 1, got {self.augment_views}")
+        if self.augment_views is not None and not 1 <= self.augment_views <= MAX_AUGMENT_VIEWS:
+            raise ValueError(f"augment_views must be in 1..{MAX_AUGMENT_VIEWS}, got {self.augment_views}")
         if isinstance(self.loss, dict):
             object.__setattr__(self, "loss", LossConfig.from_dict(self.loss))
+
+    @property
+    def n_epochs(self) -> int:
+        """Passes over the images: ``epochs``, or MMA's 5."""
+        return self.epochs or DEFAULT_EPOCHS
+
+    @property
+    def n_augment_views(self) -> int:
+        """Augmented views cached per image besides the plain one: 0 without augmentation, else
+        ``epochs - 1`` (at most 16), so that every epoch shows a different view (the plain one first)."""
+        if not self.augment:
+            return 0
+        return self.augment_views or min(self.n_epochs - 1, MAX_AUGMENT_VIEWS)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

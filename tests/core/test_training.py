@@ -14,20 +14,33 @@ FAST = dict(batch_size=4, lr=0.01)
 
 
 def test_events_arrive_in_order(tiny_backbone, image_tree):
+    """8 images per class: the adapter is trained on all 24 and handed out before the folds estimate it."""
+    from rmadapter_app.core.train.loop import AdapterReadyEvent, LearningRateEvent
+
     data = scan_class_folders(image_tree)
     seen = []
     result = train(tiny_backbone, data.samples, data.class_names, config=TrainConfig(epochs=2, **FAST),
                    on_event=seen.append)
     kinds = [type(e).__name__ for e in seen]
     assert kinds[0] == "DeviceEvent"
-    assert kinds.index("ZeroShotEvent") < kinds.index("StepEvent") < kinds.index("EpochEvent")
-    steps = [e for e in seen if isinstance(e, E.StepEvent)]
+    assert (kinds.index("ZeroShotEvent") < kinds.index("LearningRateEvent") < kinds.index("StepEvent")
+            < kinds.index("EpochEvent") < kinds.index("AdapterReadyEvent") < kinds.index("FoldEvent"))
+    assert kinds.count("AdapterReadyEvent") == 1
+    lr_event = next(e for e in seen if isinstance(e, LearningRateEvent))
+    assert lr_event.lr == FAST["lr"] and not lr_event.auto and lr_event.groups["other"] == FAST["lr"]
+    steps = [e for e in seen if isinstance(e, E.StepEvent) and e.fit == 0]
     assert [e.step for e in steps] == list(range(1, len(steps) + 1))
     assert set(steps[0].losses) == {"ce", "consistency", "recon_v", "recon_t", "total"}
     assert steps[-1].step == steps[-1].total_steps == result.metrics["steps"]
     epochs = [e for e in seen if isinstance(e, E.EpochEvent)]
-    assert [e.epoch for e in epochs] == [1, 2] and epochs[-1].val_accuracy is not None
+    assert [e.epoch for e in epochs if e.fold is None] == [1, 2]
+    assert all(e.val_accuracy is None for e in epochs if e.fold is None)        # the kept adapter saw every image
+    assert all(e.val_accuracy is not None for e in epochs if e.fold is not None)
+    ready = next(e for e in seen if isinstance(e, AdapterReadyEvent)).result
+    assert ready.report.evaluation == "pending" and ready.report.val_accuracy is None
+    assert all(torch.equal(ready.adapter_state[k], v) for k, v in result.adapter_state.items())
     assert result.metrics["zero_shot_accuracy"] is not None and not result.stopped_early
+    assert result.report.evaluation == "done" and result.report.verdict is not None
 
 
 def test_stop_within_one_step_keeps_partial_result(tiny_backbone, image_tree):
@@ -129,11 +142,13 @@ def test_ablation_ladder_switches_loss_terms(tiny_backbone, image_tree, method):
 
 
 def test_split_schemes():
-    labels = [0] * 10 + [1] * 10
+    # issue 9: below 15 images per class "auto" cross-validates (it used to hold out 20 % from 10 per class)
+    assert make_split([0] * 14 + [1] * 20).scheme == "kfold"
+    labels = [0] * 15 + [1] * 15
     s = make_split(labels)
     assert s.scheme == "holdout"
     train_idx, val_idx = s.folds[0]
-    assert sorted(train_idx + val_idx) == list(range(20)) and not set(train_idx) & set(val_idx)
+    assert sorted(train_idx + val_idx) == list(range(30)) and not set(train_idx) & set(val_idx)
     assert {labels[i] for i in val_idx} == {0, 1}
     assert make_split([0, 1, 1]).scheme == "kfold" and len(make_split([0, 1, 1]).folds) == 3
     assert make_split([0]).scheme == "none"
@@ -167,15 +182,19 @@ def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backb
 
     from rmadapter_app.core.config import AdapterConfig
     from rmadapter_app.core.device import resolve_device
-    from rmadapter_app.core.train.evaluate import Evaluation, ValPrediction, ZeroShot, evaluate, zero_shot
+    from rmadapter_app.core.train.balance import balance_losses, weights_of
+    from rmadapter_app.core.train.evaluate import (Evaluation, ValPrediction, ZeroShot, changed_predictions,
+                                                   evaluate, predict, zero_shot)
     from rmadapter_app.core.train.feature_cache import FeatureCache, build_feature_cache
-    from rmadapter_app.core.train.fit import FitOutcome, Fitter, SplitFits, fit_split, seed_everything
+    from rmadapter_app.core.train.fit import FitOutcome, Fitter, SplitFits, final_indices, fit_split, seed_everything
+    from rmadapter_app.core.train.learning_rate import LRChoice, choose_lr, layer_steps
     from rmadapter_app.core.train.prepare import ClassList, PreparedData, check_classes, prepare_data
-    from rmadapter_app.core.train.result import TrainMetrics, TrainResult, build_metrics
+    from rmadapter_app.core.train.result import Reporter, RunFacts, TrainMetrics, TrainResult
+    from rmadapter_app.core.train.verdict import Verdict, judge_run
 
     (image_tree / "red" / "broken.png").write_bytes(b"xx")
     data = scan_class_folders(image_tree)
-    cfg = TrainConfig(epochs=2, seed=5, **FAST)
+    cfg = TrainConfig(epochs=2, seed=5, validation="holdout", **FAST)
     expected = train(tiny_backbone, data.samples, data.class_names, config=cfg)
     assert isinstance(expected, TrainResult)
 
@@ -191,12 +210,18 @@ def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backb
     features = build_feature_cache(tiny_backbone, adapter_cfg, cfg, dev, prepared.paths, classes.prompts,
                                    on_event=lambda e: None, should_stop=lambda: False)
     assert isinstance(features, FeatureCache)
-    assert features.images.tokens.shape[:2] == (24, 1) and features.text.frozen.shape[0] == 3
+    assert features.images.tokens.shape[:2] == (24, 2)        # one view per epoch: the plain one, one augmented
+    assert features.text.frozen.shape[0] == 3
     fitter = Fitter(tiny_backbone, adapter_cfg, cfg, dev, prepared, classes.prompts, features,
                     lambda e: None, lambda: False)
+    frozen = predict(features.model, features, list(range(24)), dev, adapted=False)
     baseline = zero_shot(features, prepared.labels, split, dev)
     assert isinstance(baseline, ZeroShot) and baseline.accuracy == expected.metrics["zero_shot_accuracy"]
-    fits = fit_split(fitter, split, 3, lambda e: None)
+    fitter.loss_cfg = balance_losses(fitter, final_indices(split, 24)[0])
+    assert weights_of(fitter.loss_cfg) == expected.metrics["loss_weights"]
+    choice = choose_lr(cfg)
+    assert isinstance(choice, LRChoice) and choice.lr == FAST["lr"] and not choice.auto
+    fits = fit_split(fitter, split, 3, lambda e: None, frozen)
     assert isinstance(fits, SplitFits) and isinstance(fits.final, FitOutcome) and not fits.stopped
     assert fits.final.steps == fits.final.planned_steps == expected.metrics["steps"]
     assert [h["total"] for h in fits.final.history] == [h["total"] for h in expected.history]
@@ -204,9 +229,17 @@ def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backb
     evaluation = evaluate(fits.val_probs, prepared.labels, fits.evaluated, classes.names, prepared.paths)
     assert isinstance(evaluation, Evaluation) and evaluation.predictions == expected.val_predictions
     assert all(isinstance(p, ValPrediction) for p in evaluation.predictions) and evaluation.n_val == 6
-    report = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
-                           n_images=len(prepared), n_classes=3, seconds=1.0, device=dev.description,
-                           n_skipped=len(prepared.skipped))
+    changed = changed_predictions(fitter.predictions(fits.final.adapter_state, list(range(24))), frozen)
+    verdict = judge_run(scheme=split.scheme, fits=fits, evaluation=evaluation, frozen_probs=frozen,
+                        labels=prepared.labels, changed=changed, n_classes=3, backbone=tiny_backbone.info.label)
+    assert isinstance(verdict, Verdict) and verdict == expected.report.verdict
+    steps = layer_steps(adapter_cfg.bottleneck, tiny_backbone.info.vision_width, tiny_backbone.info.text_width,
+                        choice.lr)
+    facts = RunFacts(24, 3, 0.0, dev.description, 1, choice.lr, choice.auto, steps, 2, 2,
+                     weights_of(fitter.loss_cfg))
+    result = Reporter(cfg, split, baseline, classes, prepared, facts).result(
+        fits, evaluation, seconds=1.0, changed=changed, verdict=verdict)
+    report = result.report
     assert isinstance(report, TrainMetrics) and isinstance(expected.report, TrainMetrics)
     assert replace(report, train_seconds=0) == replace(expected.report, train_seconds=0)
     assert expected.metrics == expected.report.to_dict() and list(expected.metrics)[:2] == ["validation",

@@ -12,6 +12,7 @@ from rmadapter_app.core.images import Problem, iter_image_files
 from rmadapter_app.core.naming import class_name_from_folder
 
 Sample = tuple[Path, int]
+HOLDOUT_MIN_PER_CLASS = 15     # "auto" validation: fewer images in a class -> k-fold (issue 9)
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,11 @@ def make_split(labels: Sequence[int], scheme: str = "auto", val_fraction: float 
                folds: int = 5, seed: int = 1) -> Split:
     """Choose and build a validation scheme for few-shot data.
 
-    ``auto``: a stratified holdout split when there are at least 20 images and every class with
-    images has at least 3 (so each keeps 2 for training); otherwise stratified k-fold (leave-one-out
-    when there are at most ``folds`` images); "none" only when fewer than 2 images exist.
+    ``auto``: a stratified holdout split when every class with images has at least
+    :data:`HOLDOUT_MIN_PER_CLASS` (15); below that a holdout would take images the saved adapter
+    never sees and measure accuracy in coarse steps, so it is stratified k-fold (leave-one-out
+    when there are at most ``folds`` images), the saved adapter being trained on every image;
+    "none" only when fewer than 2 images exist.
     """
     n = len(labels)
     rng = random.Random(seed)
@@ -90,7 +93,7 @@ def make_split(labels: Sequence[int], scheme: str = "auto", val_fraction: float 
     if scheme == "auto":
         if n < 2:
             scheme = "none"
-        elif n >= 20 and min(len(v) for v in by_class.values()) >= 3:
+        elif n >= 20 and min(len(v) for v in by_class.values()) >= HOLDOUT_MIN_PER_CLASS:
             scheme = "holdout"
         else:
             scheme = "kfold"
@@ -117,4 +120,5 @@ def make_split(labels: Sequence[int], scheme: str = "auto", val_fraction: float 
         train = sorted(i for i in range(n) if fold_of[i] != f)
         result.append((train, val))
     name = "leave-one-out" if k == n else f"{k}-fold cross-validation"
-    return Split("kfold", result, f"{name}: too few images for a holdout split ({n} images)")
+    return Split("kfold", result, f"{name} on {n} images: the adapter trains on all of them, and "
+                                  f"{k} fits without one part each estimate its accuracy")

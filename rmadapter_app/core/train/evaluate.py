@@ -49,6 +49,11 @@ def accuracy(probs: torch.Tensor, labels: torch.Tensor) -> float:
     return float((probs.argmax(-1) == labels).float().mean())
 
 
+def changed_predictions(adapted_probs: torch.Tensor, frozen_probs: torch.Tensor) -> int:
+    """How many images the adapter gives another top class than frozen CLIP does."""
+    return int((adapted_probs.argmax(-1) != frozen_probs.argmax(-1)).sum())
+
+
 @dataclass(frozen=True)
 class ZeroShot:
     """Frozen CLIP's accuracy on every image any fold validates on (None without validation images)."""

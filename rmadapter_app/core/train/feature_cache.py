@@ -2,9 +2,10 @@
 
 For every image view: the tokens entering the first adapted block (prefix) and frozen CLIP's
 image feature (for the consistency loss). For the class prompts: the text prefix, the cut
-tokens and frozen CLIP's text features. Augmented training (random-resized-crop + flip) is
-cached honestly as ``augment_views`` fixed random views per image, drawn with the run's seed;
-``TrainConfig(cache=False)`` instead draws a fresh augmentation every step.
+tokens and frozen CLIP's text features. Augmented training (random-resized-crop + flip, the
+default) is cached as ``TrainConfig.n_augment_views`` views per image (one per epoch), each a
+pure function of the run's seed, the image and the view number (:mod:`.augment`), so
+``TrainConfig(cache=False)`` recomputes exactly the same views from pixels.
 
 Training stage 2: :func:`build_feature_cache` returns a :class:`FeatureCache`.
 """
@@ -24,6 +25,7 @@ from rmadapter_app.core.images import decode_side, load_rgb
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.model.encoders import AdaptedCLIP, TextTokens
 from rmadapter_app.core.model.inject import attach
+from rmadapter_app.core.train.augment import augmented_view, view_key
 
 ENCODE_BATCH = 32
 MAX_CACHE_BYTES_FP32 = 2 * 1024 ** 3   # above this, cached tokens are kept in float16
@@ -54,23 +56,24 @@ def encode_text_cache(model: AdaptedCLIP, prompts: Sequence[str], *, truncate: b
 
 
 def encode_image_cache(model: AdaptedCLIP, paths: Sequence[Path], *, preprocess: Callable,
-                       train_preprocess: Callable | None, aug_views: int,
-                       on_event: EventHook, should_stop: StopHook,
+                       aug_views: int, seed: int, on_event: EventHook, should_stop: StopHook,
                        amp_dtype: torch.dtype | None = None) -> ImageCache:
-    """Cache view 0 = the plain (validation) transform, views 1..aug_views = seeded augmentations."""
+    """Cache view 0 = the plain (validation) transform, views 1..aug_views = the run's augmented views."""
     device = model.backbone.device
-    n_views = 1 + (aug_views if train_preprocess is not None else 0)
+    size = model.backbone.info.image_size
+    n_views = 1 + aug_views
+    side = decode_side(size, augment=aug_views > 0)
     tokens_list: list[torch.Tensor] = []
     frozen_list: list[torch.Tensor] = []
     store_dtype = None
     for start in range(0, len(paths), ENCODE_BATCH):
         if should_stop():
             raise CancelledError("Stopped while caching features")
-        side = decode_side(model.backbone.info.image_size, augment=train_preprocess is not None)
         chunk = [load_rgb(p, min_side=side) for p in paths[start:start + ENCODE_BATCH]]
         views = [torch.stack([preprocess(im) for im in chunk])]
-        for _ in range(n_views - 1):
-            views.append(torch.stack([train_preprocess(im) for im in chunk]))
+        for v in range(1, n_views):
+            views.append(torch.stack([preprocess(augmented_view(im, size, view_key(seed, start + j, v)))
+                                      for j, im in enumerate(chunk)]))
         batch = torch.stack(views, 1).flatten(0, 1).to(device)            # [b * V, 3, H, W]
         with torch.no_grad(), torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
             prefix = model.image_prefix(batch)                               # [b * V, N, D]
@@ -105,9 +108,9 @@ def build_feature_cache(backbone: Backbone, adapter_cfg: AdapterConfig, cfg: Tra
                         should_stop: StopHook) -> FeatureCache:
     """Cache the frozen prefix and frozen features of every prompt and image (view) once.
 
-    Adapters are attached only to find where the frozen prefix ends, and detached before returning.
-    Their random initialisation draws from the global torch generator like the first fit will, so
-    this runs at the same point of a seeded run as it always has (the augmented views depend on it).
+    Adapters are attached only to find where the frozen prefix ends, and detached before returning
+    (every fit seeds and initialises its own). The augmented views draw from their own seeded
+    generators, never from a global one.
 
     Raises:
         CancelledError: ``should_stop`` returned True between two caching batches.
@@ -118,9 +121,9 @@ def build_feature_cache(backbone: Backbone, adapter_cfg: AdapterConfig, cfg: Tra
         on_event(StatusEvent("Caching frozen CLIP features"))
         with autocast_for(dev):
             text = encode_text_cache(model, prompts, truncate=cfg.cache)
-        augment_views = backbone.train_preprocess if (cfg.augment and cfg.cache) else None
-        images = encode_image_cache(model, paths, preprocess=backbone.preprocess, train_preprocess=augment_views,
-                                    aug_views=cfg.augment_views, on_event=on_event, should_stop=should_stop,
+        views = cfg.n_augment_views if cfg.cache else 0     # uncached runs compute views at their step
+        images = encode_image_cache(model, paths, preprocess=backbone.preprocess, aug_views=views,
+                                    seed=cfg.seed, on_event=on_event, should_stop=should_stop,
                                     amp_dtype=dev.amp_dtype)
     finally:
         handle.detach()

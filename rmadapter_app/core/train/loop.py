@@ -4,13 +4,16 @@
 
 1. data preparation (:mod:`.prepare`): the class list, then readable images -> ``PreparedData``;
 2. the validation split (:func:`.data.make_split`) -> ``Split``;
-3. caching (:mod:`.feature_cache`): frozen prefix and frozen features, once -> ``FeatureCache``;
-4. the zero-shot baseline and, after training, the evaluation (:mod:`.evaluate`) -> ``ZeroShot``,
-   ``Evaluation``;
-5. the fits (:mod:`.fit`): SGD on the adapter parameters only (MMA's recipe) with the RMAdapter
-   losses -> ``FitOutcome`` per fit, ``SplitFits`` for the split. Few-shot data without room for
-   a holdout split is cross-validated and the final adapter is trained on every image;
-6. the report (:mod:`.result`) -> ``TrainResult``.
+3. caching (:mod:`.feature_cache`): frozen prefix and frozen features of every view, once -> ``FeatureCache``;
+4. the zero-shot baseline (:mod:`.evaluate`) -> ``ZeroShot``;
+5. the loss balance (:mod:`.balance`): each auxiliary term's weight set from its step-0 gradient
+   relative to the cross-entropy's -> the run's ``LossConfig``; the learning rate
+   (:mod:`.learning_rate`): the configured one or the automatic one -> ``LRChoice``;
+6. the fits (:mod:`.fit`): AdamW on the adapter parameters only (MMA's budget: 5 epochs of augmented
+   views) with the RMAdapter losses -> ``FitOutcome`` per fit, ``SplitFits`` for the split. Below
+   15 images per class the run is cross-validated: the adapter it keeps is trained on every image
+   first and handed out (:class:`AdapterReadyEvent`), then the folds estimate its accuracy;
+7. the evaluation and the report (:mod:`.evaluate`, :mod:`.result`, :mod:`.verdict`) -> ``TrainResult``.
 
 A stop request ends the run within one step and still returns the adapter trained so far.
 """
@@ -25,15 +28,18 @@ from rmadapter_app.core.errors import CancelledError
 from rmadapter_app.core.events import DeviceEvent, EventHook, StatusEvent, StopHook, ZeroShotEvent, never_stop, no_event
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
+from rmadapter_app.core.train.balance import balance_losses, weights_of
 from rmadapter_app.core.train.data import Sample, make_split
-from rmadapter_app.core.train.evaluate import evaluate, zero_shot
+from rmadapter_app.core.train.evaluate import changed_predictions, evaluate, predict, zero_shot
 from rmadapter_app.core.train.feature_cache import build_feature_cache
-from rmadapter_app.core.train.fit import MAX_AUTO_EPOCHS, FitOutcome, Fitter, auto_epochs, fit_split, seed_everything
+from rmadapter_app.core.train.fit import FitOutcome, Fitter, final_indices, fit_split, seed_everything
+from rmadapter_app.core.train.learning_rate import LearningRateEvent, choose_lr, layer_steps
 from rmadapter_app.core.train.prepare import check_classes, prepare_data
-from rmadapter_app.core.train.result import TrainResult, build_metrics
+from rmadapter_app.core.train.result import AdapterReadyEvent, Reporter, RunFacts, TrainResult
+from rmadapter_app.core.train.verdict import judge_run
 
-# names other modules have always imported from here
-__all__ = ["MAX_AUTO_EPOCHS", "FitOutcome", "TrainResult", "auto_epochs", "seed_everything", "train"]
+# names other modules import from here
+__all__ = ["AdapterReadyEvent", "FitOutcome", "LearningRateEvent", "TrainResult", "seed_everything", "train"]
 
 
 def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[str],
@@ -48,13 +54,15 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
             classifier, recognised from their names.
         class_names: names in label order.
         prompts: one prompt per class; default ``template.format(name)``.
-        adapter_config, config: adapter shape and training recipe (defaults: the paper's).
-        on_event: receives StatusEvent, DeviceEvent, ProgressEvent, ZeroShotEvent, StepEvent,
-            EpochEvent, FoldEvent.
+        adapter_config, config: adapter shape and training recipe (defaults: the paper's, with
+            the learning rate chosen for this backbone and these images).
+        on_event: receives StatusEvent, DeviceEvent, ProgressEvent, ZeroShotEvent, LearningRateEvent,
+            StepEvent, EpochEvent, AdapterReadyEvent, FoldEvent.
         should_stop: polled before every step and every caching batch.
 
     Returns:
-        TrainResult; ``stopped_early`` when ``should_stop`` ended the run.
+        TrainResult; ``stopped_early`` when ``should_stop`` ended the run; ``report.verdict`` says
+        in words whether training helped.
 
     Raises:
         DatasetError: no classes, or no readable image at all.
@@ -70,7 +78,7 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
     dev = resolve_device(cfg.device, cfg.amp)
     backbone.to(dev.device)
     on_event(DeviceEvent(dev.description, dev.kind, dev.warning))
-    seed_everything(cfg.seed)        # the caching stage's adapter init and augmented views draw from it
+    seed_everything(cfg.seed)
     data = prepare_data(samples, cfg.shots, cfg.seed, on_event)
     split = make_split(data.labels.tolist(), cfg.validation, cfg.val_fraction, cfg.folds, cfg.seed)
     on_event(StatusEvent(f"{len(data)} images, {len(classes.names)} classes; {split.reason}"))
@@ -78,19 +86,39 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
     features = build_feature_cache(backbone, adapter_cfg, cfg, dev, data.paths, classes.prompts,
                                    on_event=on_event, should_stop=should_stop)
     fitter = Fitter(backbone, adapter_cfg, cfg, dev, data, classes.prompts, features, on_event, should_stop)
+    everyone = list(range(len(data)))
+    frozen_probs = predict(features.model, features, everyone, dev, adapted=False)
     baseline = zero_shot(features, data.labels, split, dev)
     if baseline.accuracy is not None:
         on_event(ZeroShotEvent(baseline.accuracy, baseline.n_images, split.scheme))
 
-    fits = fit_split(fitter, split, len(classes.names), on_event)
-    if fits.final.steps == 0:
-        raise CancelledError("Training was stopped before the first step; nothing to keep.")
+    train_idx = final_indices(split, len(data))[0]
+    if cfg.loss.balance:
+        fitter.loss_cfg = balance_losses(fitter, train_idx)
+    choice = choose_lr(cfg)
+    fitter.lr = choice.lr
+    steps = layer_steps(adapter_cfg.bottleneck, backbone.info.vision_width, backbone.info.text_width, choice.lr)
+    on_event(LearningRateEvent(choice.lr, choice.auto, steps, choice.reason))
 
+    report = Reporter(cfg, split, baseline, classes, data,
+                      RunFacts(len(data), len(classes.names), 0.0, dev.description, len(data.skipped), choice.lr,
+                               choice.auto, steps, cfg.n_epochs, 1 + cfg.n_augment_views, weights_of(fitter.loss_cfg)))
+
+    def on_final(final: FitOutcome) -> None:
+        if final.steps == 0:
+            raise CancelledError("Training was stopped before the first step; nothing to keep.")
+        if split.scheme == "kfold" and not final.stopped:
+            on_event(AdapterReadyEvent(report.pending(final, seconds=time.perf_counter() - fitter.t0)))
+
+    fits = fit_split(fitter, split, len(classes.names), on_event, frozen_probs, on_final)
     evaluation = evaluate(fits.val_probs, data.labels, fits.evaluated, classes.names, data.paths)
-    report = build_metrics(split=split, zero_shot=baseline, fits=fits, evaluation=evaluation,
-                           n_images=len(data), n_classes=len(classes.names),
-                           seconds=time.perf_counter() - fitter.t0, device=dev.description,
-                           n_skipped=len(data.skipped))
-    final = fits.final
-    return TrainResult(final.adapter_state, final.adapter_config, cfg, classes.names, classes.prompts, report,
-                       final.history, final.epochs, evaluation.predictions, data.skipped, fits.stopped)
+    changed = changed_predictions(fitter.predictions(fits.final.adapter_state, everyone), frozen_probs)
+    verdict = judge_run(scheme=split.scheme, fits=fits, evaluation=evaluation, frozen_probs=frozen_probs,
+                        labels=data.labels, changed=changed, n_classes=len(classes.names),
+                        backbone=backbone.info.label)
+    state = "none" if split.scheme == "none" else ("stopped" if fits.stopped else "done")
+    result = report.result(fits, evaluation, seconds=time.perf_counter() - fitter.t0, state=state,
+                           changed=changed, verdict=verdict)
+    if split.scheme != "kfold":
+        on_event(AdapterReadyEvent(result))
+    return result

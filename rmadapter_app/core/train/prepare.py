@@ -17,7 +17,6 @@ from rmadapter_app.core.images import Problem, load_rgb
 from rmadapter_app.core.naming import fill_template
 from rmadapter_app.core.train.data import Sample, take_shots
 
-
 VALIDATE_SIDE = 224     # checking that an image decodes needs no more than a model's input
 
 
