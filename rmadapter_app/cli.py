@@ -36,19 +36,24 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("data_dir", type=Path)
     t.add_argument("--out", type=Path, required=True, help="adapter file to write (.rmadapter.safetensors)")
     add_backbone_args(t, None)
-    t.add_argument("--epochs", type=int)
+    t.add_argument("--epochs", type=int, help="passes over the images (default: 5, as MMA)")
     t.add_argument("--shots", type=int, help="images per class to train on (default: all)")
     t.add_argument("--seed", type=int, default=1)
-    t.add_argument("--lr", type=float)
+    t.add_argument("--lr", type=float, help="learning rate (default: automatic for this backbone; the one used "
+                                            "is printed and saved in the adapter file)")
     t.add_argument("--batch-size", type=int)
     t.add_argument("--method", default="rmadapter",
                    help="loss ladder: mma, mma+con, mma+con+trec, mma+con+vrec, rmadapter")
     t.add_argument("--recon-weight", type=float, metavar="W",
-                   help="reconstruction loss weight, image and text (lambda1 = lambda2; default 0.1)")
+                   help="reconstruction loss weight, image and text (lambda1 = lambda2), relative to the "
+                        "cross-entropy's gradient at the start (default 0.3)")
     t.add_argument("--consistency-weights", type=float, nargs=2, metavar=("IMAGE", "TEXT"),
-                   help="consistency loss weights (default 10 25)")
+                   help="consistency loss weights, relative to the cross-entropy's gradient at the start "
+                        "(default 0.3 0.3)")
     t.add_argument("--template", default="a photo of a {}.", help="prompt template with {} for the class name")
-    t.add_argument("--augment", action="store_true", help="random-resized-crop and flip")
+    t.add_argument("--augment", dest="augment", action="store_true", default=True,
+                   help="random-resized-crop and flip, a different view every epoch (the default)")
+    t.add_argument("--no-augment", dest="augment", action="store_false", help="train on the plain images")
     t.add_argument("--no-cache", action="store_true", help="recompute the frozen layers every step (slower)")
     t.add_argument("--validation", default="auto", choices=["auto", "holdout", "kfold", "none"])
 
@@ -122,13 +127,47 @@ def _check_train_out(out: Path) -> None:
                          "Choose a writable --out; nothing was trained.") from None
 
 
+def _default_train_model(args, progress) -> None:
+    """Without --model (and without local files), pick the backbone for this machine and say why."""
+    from .core.device import resolve_device
+    from .core.model.spec import default_model_for, default_model_reason
+
+    if args.model or args.weights or args.model_config:
+        return
+    kind = resolve_device(args.device).kind
+    args.model = default_model_for(kind)
+    progress.say(f"backbone: {args.model}. {default_model_reason(kind)} (--model to choose another)")
+
+
+def _save_trained(out: Path, result, backbone_info, cfg, args) -> None:
+    from .core.model.adapter_file import save_adapter
+
+    save_adapter(out, state=result.adapter_state, adapter_config=result.adapter_config, backbone=backbone_info,
+                 class_names=result.class_names, prompts=result.prompts,
+                 train={"config": cfg.to_dict(), "metrics": result.metrics, "template": args.template,
+                        "method": args.method, "stopped_early": result.stopped_early})
+
+
+def _summary(out: Path, result) -> dict:
+    r = result.report
+    verdict = r.verdict
+    return {"adapter": str(out), "classes": len(result.class_names), "images": r.n_images,
+            "validation": r.validation, "zero_shot_accuracy": r.zero_shot_accuracy,
+            "val_accuracy": r.val_accuracy, "fold_accuracy_mean": r.fold_mean, "fold_accuracy_spread": r.fold_spread,
+            "zero_shot_fold_mean": r.zero_shot_fold_mean, "zero_shot_fold_spread": r.zero_shot_fold_spread,
+            "changed_predictions": r.changed_predictions, "lr": r.lr, "lr_auto": r.lr_auto, "epochs": r.epochs,
+            "steps": r.steps, "seconds": r.train_seconds, "stopped_early": result.stopped_early,
+            "helped": verdict.helped if verdict else None, "verdict": verdict.summary if verdict else None,
+            "advice": list(verdict.advice) if verdict else []}
+
+
 def _cmd_train(args, progress) -> int:
     from dataclasses import replace
 
     from rmadapter_app.core.config import TrainConfig, ladder_loss
-    from rmadapter_app.core.model.adapter_file import SUFFIX, save_adapter
+    from rmadapter_app.core.model.adapter_file import SUFFIX
     from rmadapter_app.core.train.data import scan_class_folders
-    from rmadapter_app.core.train.loop import train
+    from rmadapter_app.core.train.loop import AdapterReadyEvent, LearningRateEvent, train
 
     _check_train_out(args.out)
     data = scan_class_folders(args.data_dir)
@@ -136,27 +175,41 @@ def _cmd_train(args, progress) -> int:
         progress.say(f"warning: skipped {prob.path}: {prob.reason}")
     cfg = TrainConfig(epochs=args.epochs, shots=args.shots, seed=args.seed, device=args.device,
                       augment=args.augment, cache=not args.no_cache, validation=args.validation,
-                      loss=ladder_loss(args.method, _loss_weights(args)))
-    if args.lr:
-        cfg = replace(cfg, lr=args.lr)
+                      loss=ladder_loss(args.method, _loss_weights(args)), lr=args.lr or None)
     if args.batch_size:
         cfg = replace(cfg, batch_size=args.batch_size)
-    with StopFlag() as stop:
-        backbone = load_backbone(args, progress, stop)
-        result = train(backbone, data.samples, data.class_names, template=args.template, config=cfg,
-                       on_event=progress, should_stop=stop)
     out = args.out
-    report_backup(out, progress, SUFFIX)
-    save_adapter(out, state=result.adapter_state, adapter_config=result.adapter_config, backbone=backbone.info,
-                 class_names=result.class_names, prompts=result.prompts,
-                 train={"config": cfg.to_dict(), "metrics": result.metrics, "template": args.template,
-                        "method": args.method, "stopped_early": result.stopped_early})
-    r = result.report
-    summary = {"adapter": str(out), "classes": len(result.class_names), "images": r.n_images,
-               "validation": r.validation, "zero_shot_accuracy": r.zero_shot_accuracy,
-               "val_accuracy": r.val_accuracy, "steps": r.steps, "seconds": r.train_seconds,
-               "stopped_early": result.stopped_early}
-    print(json.dumps(summary))
+    saved = []
+
+    with StopFlag() as stop:
+        _default_train_model(args, progress)
+        backbone = load_backbone(args, progress, stop)
+
+        def on_event(ev) -> None:
+            if isinstance(ev, LearningRateEvent):
+                how = "chosen automatically for this backbone" if ev.auto else "set with --lr"
+                progress.say(f"learning rate: {ev.lr:.3g} ({how})")
+            elif isinstance(ev, AdapterReadyEvent):
+                if not saved:                        # save once now; the finished estimate rewrites the header
+                    report_backup(out, progress, SUFFIX)
+                _save_trained(out, ev.result, backbone.info, cfg, args)
+                saved.append(out)
+                if ev.result.report.evaluation == "pending":
+                    progress.say(f"adapter saved to {out}; now estimating its accuracy by cross-validation "
+                                 "(Ctrl-C stops the estimate and keeps the adapter)")
+            progress(ev)
+
+        result = train(backbone, data.samples, data.class_names, template=args.template, config=cfg,
+                       on_event=on_event, should_stop=stop)
+    if not saved:
+        report_backup(out, progress, SUFFIX)
+    _save_trained(out, result, backbone.info, cfg, args)
+    verdict = result.report.verdict
+    if verdict is not None:
+        progress.say(verdict.summary)
+        for tip in verdict.advice:
+            progress.say(f"  - {tip}")
+    print(json.dumps(_summary(out, result)))
     return 0
 
 
