@@ -180,7 +180,7 @@ def _train_cache(backbone, tmp: Path, args) -> dict:
         build_feature_cache(backbone, adapter_cfg, cfg, dev, data.paths, prompts, on_event=no_event,
                             should_stop=lambda: False)
         t2 = time.perf_counter()
-        key = f"views_{1 + (cfg.augment_views if augment else 0)}"
+        key = f"views_{1 + cfg.n_augment_views}"
         out[key] = {"prepare_s": round(t1 - t0, 1), "cache_s": round(t2 - t1, 1), "total_s": round(t2 - t0, 1)}
     return out
 

@@ -54,8 +54,7 @@ def _run_one(model: str, cache: bool, steps: int, batch: int, classes: int, devi
                     torch.cuda.synchronize()
                 stamps.append(time.perf_counter())
 
-        cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none",
-                          min_steps=1)
+        cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none")
         train(backbone, data.samples[: batch * (steps + 1)], data.class_names, config=cfg,
               on_event=on_event, should_stop=lambda: len(stamps) >= steps + 1)
         deltas = [b - a for a, b in zip(stamps, stamps[1:])]
@@ -78,7 +77,7 @@ def _step_flops(backbone, data, batch: int, cache: bool, device: str) -> float:
 
     def count(steps: int) -> int:
         seen = []
-        cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none", min_steps=1)
+        cfg = TrainConfig(epochs=1, batch_size=batch, cache=cache, device=device, validation="none")
         with FlopCounterMode(display=False) as fc:
             train(backbone, data.samples[: batch * 3], data.class_names, config=cfg,   # same images both times
                   on_event=lambda ev: seen.append(1) if isinstance(ev, E.StepEvent) else None,
