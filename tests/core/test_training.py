@@ -183,8 +183,15 @@ def test_each_stage_returns_its_dataclass_and_together_they_are_train(tiny_backb
     from rmadapter_app.core.config import AdapterConfig
     from rmadapter_app.core.device import resolve_device
     from rmadapter_app.core.train.balance import balance_losses, weights_of
-    from rmadapter_app.core.train.evaluate import (Evaluation, ValPrediction, ZeroShot, changed_predictions,
-                                                   evaluate, predict, zero_shot)
+    from rmadapter_app.core.train.evaluate import (
+        Evaluation,
+        ValPrediction,
+        ZeroShot,
+        changed_predictions,
+        evaluate,
+        predict,
+        zero_shot,
+    )
     from rmadapter_app.core.train.feature_cache import FeatureCache, build_feature_cache
     from rmadapter_app.core.train.fit import FitOutcome, Fitter, SplitFits, final_indices, fit_split, seed_everything
     from rmadapter_app.core.train.learning_rate import LRChoice, choose_lr, layer_steps
@@ -275,3 +282,65 @@ def test_one_fit_outcome_and_kfold_split_fits(tiny_backbone, tmp_path):
     fits = fit_split(fitter, make_split(prepared.labels.tolist()), 3, lambda e: None)
     assert len(fits.fold_accuracies) == 5 and fits.evaluated == list(range(6)) and not fits.stopped
     assert torch.allclose(fits.val_probs.sum(-1), torch.ones(6))     # every image validated once
+
+
+# ------------------------------------------------------------------------------------ augmented views
+def _textured_tree(root, per_class: int = 6):
+    """Noise images with a class tint (solid colours would look the same under every crop and flip)."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for c, name in enumerate(("red", "green", "blue")):
+        (root / name).mkdir(parents=True)
+        for i in range(per_class):
+            img = rng.integers(0, 120, (48, 64, 3))
+            img[..., c] += 120
+            Image.fromarray(img.astype("uint8")).save(root / name / f"{i}.png")
+    return root
+
+
+def test_each_epoch_sees_another_view_and_cached_equals_uncached_per_view(tiny_backbone, tmp_path):
+    """Issue 9: one cached view per epoch (plain first); a view computed from pixels is exactly the cached one."""
+    image_tree = _textured_tree(tmp_path / "textured")
+    from rmadapter_app.core.config import AdapterConfig
+    from rmadapter_app.core.device import resolve_device
+    from rmadapter_app.core.model.encoders import AdaptedCLIP
+    from rmadapter_app.core.model.inject import attach
+    from rmadapter_app.core.train.feature_cache import build_feature_cache
+    from rmadapter_app.core.train.fit import Fitter
+    from rmadapter_app.core.train.prepare import prepare_data
+
+    data = scan_class_folders(image_tree)
+    cfg = TrainConfig(epochs=3, seed=4, **FAST)
+    dev = resolve_device("cpu")
+    prepared = prepare_data(data.samples, None, cfg.seed, lambda e: None)
+    adapter_cfg = AdapterConfig().resolve_layers(tiny_backbone.info.vision_layers, tiny_backbone.info.text_layers)
+    features = build_feature_cache(tiny_backbone, adapter_cfg, cfg, dev, prepared.paths, data.class_names,
+                                   on_event=lambda e: None, should_stop=lambda: False)
+    tokens = features.images.tokens
+    assert tokens.shape[1] == 3                                    # as many views as epochs
+    assert all(not torch.allclose(tokens[:, a], tokens[:, b]) for a in range(3) for b in range(a))
+    uncached = Fitter(tiny_backbone, adapter_cfg, TrainConfig(epochs=3, seed=4, cache=False, **FAST), dev,
+                      prepared, data.class_names, features, lambda e: None, lambda: False)
+    assert [uncached.view_of_epoch(e) for e in (1, 2, 3, 4)] == [0, 1, 2, 0]
+    handle = attach(tiny_backbone, adapter_cfg)
+    try:
+        model = AdaptedCLIP(tiny_backbone, handle)
+        idx = torch.tensor([0, 5, 13])
+        for view in range(3):
+            from_pixels = model.image_prefix(uncached._pixels(idx, view))
+            assert torch.allclose(from_pixels, tokens[idx, view], atol=1e-5), view
+    finally:
+        handle.detach()
+    # and whole runs agree step by step, augmented views and validation included
+    runs = [train(tiny_backbone, data.samples, data.class_names,
+                  config=TrainConfig(epochs=3, seed=4, cache=cache, validation="holdout", **FAST))
+            for cache in (True, False)]
+    a, b = runs
+    assert len(a.history) == len(b.history) > 0
+    for ha, hb in zip(a.history, b.history):
+        for key in ("ce", "consistency", "recon_v", "recon_t", "total"):
+            assert abs(ha[key] - hb[key]) <= 1e-4 * max(1.0, abs(ha[key])), (key, ha, hb)
+    assert [p.pred for p in a.val_predictions] == [p.pred for p in b.val_predictions]
+    assert a.report.zero_shot_accuracy == b.report.zero_shot_accuracy

@@ -57,12 +57,17 @@ def encode_text_cache(model: AdaptedCLIP, prompts: Sequence[str], *, truncate: b
 
 def encode_image_cache(model: AdaptedCLIP, paths: Sequence[Path], *, preprocess: Callable,
                        aug_views: int, seed: int, on_event: EventHook, should_stop: StopHook,
-                       amp_dtype: torch.dtype | None = None) -> ImageCache:
-    """Cache view 0 = the plain (validation) transform, views 1..aug_views = the run's augmented views."""
+                       amp_dtype: torch.dtype | None = None, augmented_run: bool | None = None) -> ImageCache:
+    """Cache view 0 = the plain (validation) transform, views 1..aug_views = the run's augmented views.
+
+    ``augmented_run``: images are decoded at the augmented views' size (3x the input) whenever the
+    run augments, even when the augmented views themselves are not cached (``cache=False``), so the
+    plain view is the same pixels in both modes. Default: ``aug_views > 0``.
+    """
     device = model.backbone.device
     size = model.backbone.info.image_size
     n_views = 1 + aug_views
-    side = decode_side(size, augment=aug_views > 0)
+    side = decode_side(size, augment=aug_views > 0 if augmented_run is None else augmented_run)
     tokens_list: list[torch.Tensor] = []
     frozen_list: list[torch.Tensor] = []
     store_dtype = None
@@ -124,7 +129,7 @@ def build_feature_cache(backbone: Backbone, adapter_cfg: AdapterConfig, cfg: Tra
         views = cfg.n_augment_views if cfg.cache else 0     # uncached runs compute views at their step
         images = encode_image_cache(model, paths, preprocess=backbone.preprocess, aug_views=views,
                                     seed=cfg.seed, on_event=on_event, should_stop=should_stop,
-                                    amp_dtype=dev.amp_dtype)
+                                    amp_dtype=dev.amp_dtype, augmented_run=cfg.n_augment_views > 0)
     finally:
         handle.detach()
     return FeatureCache(text, images, model)
