@@ -5,7 +5,7 @@ project in about 40 s here". Nothing is guessed per model name: the parameter co
 model's open_clip config (:func:`backbone.estimate_parameters`), the download size from it (open_clip
 publishes fp32 checkpoints: 4 bytes per parameter), "on this computer" from :func:`weights.cached_weights`
 (never the network), and the speed from timing one transformer block of the model's width on this
-machine (:func:`block_seconds`): the same open_clip block the model is made of, on random numbers.
+machine (:func:`block_speed`): the same open_clip block the model is made of, on random numbers.
 
 Call these on a worker thread: they import torch and open_clip and run for up to a few seconds.
 """
@@ -19,10 +19,23 @@ from rmadapter_app.core.config import AdapterConfig
 from rmadapter_app.core.model.spec import BackboneSpec
 
 BYTES_PER_PARAMETER = 4            # open_clip's published checkpoints are float32
-TIMING_BATCH = 8                   # images per timed block call
+TIMING_BATCHES = (8, 32)           # sequences per timed block call: the fixed cost and the cost per sequence
+TIMING_REPEATS = 5                 # the fastest of these (other programs on the machine make some calls slow)
 TEXT_TOKENS = 16                   # prompts are cut to the longest one: about this many tokens
-_speed_cache: dict[tuple, float] = {}
+PHOTO_SIZE = (640, 480)            # a typical photo, for timing the model's preprocessing
+_speed_cache: dict[tuple, tuple[float, float]] = {}
 _lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BlockSpeed:
+    """One transformer block here: ``fixed`` seconds per call plus ``per_row`` seconds per sequence."""
+
+    fixed: float
+    per_row: float
+
+    def seconds(self, rows: int) -> float:
+        return self.fixed + rows * self.per_row
 
 
 @dataclass(frozen=True)
@@ -33,42 +46,65 @@ class ModelFacts:
     parameters: int                  # 0 when the config is unknown
     download_bytes: int              # 0 when nothing needs downloading
     on_disk: bool                    # weights on this computer (or a local file): no download
-    image_seconds: float             # one image through the whole frozen image tower, here
-    step_image_seconds: float        # one image through the adapted image blocks, forward and backward
-    step_text_seconds: float         # one class prompt through the adapted text blocks, forward and backward
+    vision: BlockSpeed               # one image-tower block
+    text: BlockSpeed                 # one text-tower block (prompts)
+    vision_layers: int               # blocks of the image tower (all run once per image view when caching)
+    adapted_vision: int              # adapted blocks that every training step runs, forward and backward
+    adapted_text: int
+    prepare_seconds: float           # reading a photo into the model's input (resize, crop, normalise)
     device: str
 
 
-def block_seconds(width: int, tokens: int, *, heads: int | None = None, mlp_ratio: float = 4.0,
-                  device: str = "cpu", batch: int = TIMING_BATCH) -> float:
-    """Seconds one open_clip transformer block of ``width`` takes per sequence of ``tokens``, here.
+def block_speed(width: int, tokens: int, *, heads: int | None = None, mlp_ratio: float = 4.0,
+                device: str = "cpu") -> BlockSpeed:
+    """How fast one open_clip transformer block of ``width`` runs sequences of ``tokens`` here.
 
-    Measured once per process and shape: one warm-up call, then the fastest of three.
+    Timed once per process and shape at two batch sizes (one warm-up call, then the fastest of
+    five each), which separates the cost of a call from the cost of each sequence in it.
     """
     import torch
     from open_clip.transformer import ResidualAttentionBlock
 
-    key = (width, tokens, heads, mlp_ratio, device, batch)
+    key = (width, tokens, heads, mlp_ratio, device)
     with _lock:
         if key in _speed_cache:
-            return _speed_cache[key]
+            return BlockSpeed(*_speed_cache[key])
     dev = torch.device(device)
     block = ResidualAttentionBlock(width, heads or max(1, width // 64), mlp_ratio).to(dev).eval()
-    x = torch.randn(batch, tokens, width, device=dev)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
-    best = float("inf")
+    times = []
     with torch.no_grad():
-        block(x)
-        sync()
-        for _ in range(3):
-            t0 = time.perf_counter()
+        for batch in TIMING_BATCHES:
+            x = torch.randn(batch, tokens, width, device=dev)
             block(x)
             sync()
-            best = min(best, time.perf_counter() - t0)
-    seconds = best / batch
+            best = float("inf")
+            for _ in range(TIMING_REPEATS):
+                t0 = time.perf_counter()
+                block(x)
+                sync()
+                best = min(best, time.perf_counter() - t0)
+            times.append(best)
+    (b1, b2), (t1, t2) = TIMING_BATCHES, times
+    per_row = max(0.0, (t2 - t1) / (b2 - b1))
+    fixed = max(0.0, t1 - b1 * per_row)
     with _lock:
-        _speed_cache[key] = seconds
-    return seconds
+        _speed_cache[key] = (fixed, per_row)
+    return BlockSpeed(fixed, per_row)
+
+
+def prepare_seconds(image_size: int) -> float:
+    """Seconds to turn a typical photo into the model's input tensor (open_clip's own transform)."""
+    import open_clip
+    from PIL import Image
+
+    transform = open_clip.image_transform(image_size, is_train=False)
+    photo = Image.new("RGB", PHOTO_SIZE, (120, 90, 60))
+    transform(photo)
+    t0 = time.perf_counter()
+    for _ in range(3):
+        transform(photo)
+    return (time.perf_counter() - t0) / 3
 
 
 def _config_of(spec: BackboneSpec) -> dict | None:
@@ -104,13 +140,12 @@ def model_facts(spec: BackboneSpec, device: str = "cpu") -> ModelFacts:
     size = v["image_size"][0] if isinstance(v["image_size"], list) else v["image_size"]
     tokens = (size // v["patch_size"]) ** 2 + 1
     layers = AdapterConfig().resolve_layers(v["layers"], t["layers"])
-    vision = block_seconds(v["width"], tokens, heads=v["width"] // v.get("head_width", 64),
-                           mlp_ratio=v.get("mlp_ratio", 4.0), device=device)
-    text = block_seconds(t["width"], TEXT_TOKENS, heads=t["heads"], mlp_ratio=t.get("mlp_ratio", 4.0),
-                         device=device)
     on_disk = is_on_disk(spec)
-    return ModelFacts(spec=spec, parameters=params,
-                      download_bytes=0 if on_disk else params * BYTES_PER_PARAMETER, on_disk=on_disk,
-                      image_seconds=v["layers"] * vision,
-                      step_image_seconds=3 * len(layers.vision_layers) * vision,    # backward: about 2x forward
-                      step_text_seconds=3 * len(layers.text_layers) * text, device=device)
+    return ModelFacts(
+        spec=spec, parameters=params, download_bytes=0 if on_disk else params * BYTES_PER_PARAMETER,
+        on_disk=on_disk,
+        vision=block_speed(v["width"], tokens, heads=v["width"] // v.get("head_width", 64),
+                           mlp_ratio=v.get("mlp_ratio", 4.0), device=device),
+        text=block_speed(t["width"], TEXT_TOKENS, heads=t["heads"], mlp_ratio=t.get("mlp_ratio", 4.0), device=device),
+        vision_layers=v["layers"], adapted_vision=len(layers.vision_layers), adapted_text=len(layers.text_layers),
+        prepare_seconds=prepare_seconds(size), device=device)

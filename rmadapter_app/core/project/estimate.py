@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 DEFAULT_EPOCHS = 5            # used when the config does not say (MMA's 5 passes)
+ENCODE_BATCH = 32             # images per caching batch (core.train.feature_cache.ENCODE_BATCH)
 
 
 def _epochs(cfg: Any) -> int:
@@ -54,12 +55,22 @@ def probe_steps(cfg: Any) -> int:
 
 
 def training_seconds(facts: Any, labels: Sequence[int], n_classes: int, cfg: Any) -> float:
-    """Seconds to train on images with these class labels (``facts``: a ``catalog.ModelFacts``)."""
+    """Seconds to train on images with these class labels (``facts``: a ``catalog.ModelFacts``).
+
+    Caching: every view of every image is prepared and goes through the whole image tower, in batches
+    of ``ENCODE_BATCH`` images. Each step: a batch through the adapted image blocks and every class
+    prompt through the adapted text blocks, forward and backward (about three forwards).
+    """
     if not labels:
         return 0.0
-    seconds = len(labels) * _views(cfg) * facts.image_seconds
+    n, views = len(labels), _views(cfg)
+    chunks = math.ceil(n / ENCODE_BATCH)
+    seconds = n * views * facts.prepare_seconds
+    seconds += facts.vision_layers * (chunks * facts.vision.fixed + n * views * facts.vision.per_row)
     batch = max(1, int(getattr(cfg, "batch_size", 16)))
     for i, n_train in enumerate(fit_sizes(labels, cfg)):
         steps = _epochs(cfg) * math.ceil(n_train / batch) + (probe_steps(cfg) if i == 0 else 0)
-        seconds += steps * (min(batch, n_train) * facts.step_image_seconds + n_classes * facts.step_text_seconds)
+        step = 3 * (facts.adapted_vision * facts.vision.seconds(min(batch, n_train))
+                    + facts.adapted_text * facts.text.seconds(n_classes))
+        seconds += steps * step
     return seconds
