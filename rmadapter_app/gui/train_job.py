@@ -160,6 +160,7 @@ class TrainJob:
     template: str = DEFAULT_TEMPLATE
     steps: collections.deque = field(default_factory=collections.deque)  # every StepEvent, for the plot
     n_steps: int = 0                 # steps run so far (written by the worker only)
+    kept: Path | None = None         # where the adapter was kept as soon as it was trained (worker only)
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
@@ -170,6 +171,11 @@ class TrainJob:
             if isinstance(ev, StepEvent):
                 self.n_steps += 1
                 self.steps.append(ev)          # deque.append is thread-safe; the GUI drains it
+            elif type(ev).__name__ == "AdapterReadyEvent" and self.adapters_dir is not None and self.kept is None:
+                try:                           # kept before cross-validation measures it: a crash loses nothing
+                    self.kept = self.save(ev.result, backbone.info)
+                except Exception:  # noqa: BLE001 - saved again (or the error shown) when the run ends
+                    logger.exception("could not keep the adapter early")
             on_event(ev)
 
         try:
@@ -184,20 +190,22 @@ class TrainJob:
         outcome = TrainOutcome(result, backbone.info)
         if self.adapters_dir is not None:
             try:
-                outcome.saved_path = self.save(result, backbone.info)
+                outcome.saved_path = self.save(result, backbone.info, self.kept)
             except Exception as exc:  # keep the trained result even when the disk refuses
                 logger.exception("autosave failed")
                 outcome.save_error = str(exc)
         return outcome
 
-    def save(self, result, backbone_info) -> Path:
-        """Write the adapter into the adapters folder under a new, dated name."""
+    def save(self, result, backbone_info, path: Path | None = None) -> Path:
+        """Write the adapter (and its evaluation) into the adapters folder: under a new, dated name, or
+        over ``path`` (the same run kept earlier, now with its finished evaluation), atomically."""
         from rmadapter_app.core.model.adapter_file import SUFFIX, save_adapter
 
-        stem = f"{safe_file_stem(self.project_name)}-{time.strftime('%Y-%m-%d_%H%M%S')}"
-        if not models.is_complete(result.stopped_early, models.RunReport.from_metrics(result.metrics)):
-            stem += "-partial"
-        path = unique_path(Path(self.adapters_dir), stem, SUFFIX)
+        if path is None:
+            stem = f"{safe_file_stem(self.project_name)}-{time.strftime('%Y-%m-%d_%H%M%S')}"
+            if not models.is_complete(result.stopped_early, models.RunReport.from_metrics(result.metrics)):
+                stem += "-partial"
+            path = unique_path(Path(self.adapters_dir), stem, SUFFIX)
         save_adapter(path, state=result.adapter_state, adapter_config=result.adapter_config,
                      backbone=backbone_info, class_names=result.class_names, prompts=result.prompts,
                      train={"config": self.config.to_dict(), "metrics": result.metrics,

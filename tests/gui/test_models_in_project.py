@@ -200,3 +200,31 @@ def test_a_run_stopped_only_while_its_accuracy_was_checked_is_complete_and_used(
         return SimpleNamespace(stopped_early=True, metrics={"steps": steps, "planned_steps": 40})
     assert not state.finish_run(run(3), partial) and state.adapter_path == old      # a partial adapter: not used
     assert state.finish_run(run(40), checked) and state.adapter_path == checked     # its own steps all ran: used
+
+
+def test_a_cross_validated_run_is_kept_before_its_folds_and_rewritten_with_their_estimate(tmp_path, tiny_config,
+                                                                                       tmp_path_factory):
+    from rmadapter_app.core.config import TrainConfig
+    from rmadapter_app.core.events import FoldEvent
+    from rmadapter_app.core.project import models
+    from rmadapter_app.core.project.project import Project
+    from rmadapter_app.gui.state import AppState
+    from rmadapter_app.gui.train_job import TrainJob
+    from tests.conftest import write_color_tree
+
+    project = Project.create("Few", tmp_path / "projects")
+    project.import_class_folders(write_color_tree(tmp_path / "few", per_class=3))
+    samples, names, prompts = project.training_data()
+    job = TrainJob(AppState(), tiny_spec(tiny_config, tmp_path_factory), samples, names, prompts,
+                   TrainConfig(epochs=1, validation="kfold"), project.adapters_dir, project.name)
+    during_folds = []
+
+    def on_event(ev):
+        if isinstance(ev, FoldEvent) and not during_folds:
+            during_folds.append(list(project.adapters_dir.glob("*.rmadapter.safetensors")))
+    outcome = job(on_event, lambda: False)
+    assert outcome.result.metrics["validation"] == "kfold"
+    assert during_folds and len(during_folds[0]) == 1              # the adapter was on disk before the folds ran
+    assert list(project.adapters_dir.glob("*.rmadapter.safetensors")) == [outcome.saved_path] == during_folds[0]
+    run = models.read_run(project.folder, outcome.saved_path)      # rewritten with the finished estimate
+    assert run.report.val_accuracy == outcome.result.metrics["val_accuracy"] is not None
