@@ -1,6 +1,6 @@
 """Screenshots of the main screens for the README, on the toy digits CLIP (offline).
 
-    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python packaging/screenshots.py [--out docs/screenshots]
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python packaging/screenshots.py [--dark] [--size 1024x700]
 
 Builds a project of shifted handwritten digits (a few images per class plus one class added by
 name only), trains on the real window through its own buttons' code paths, and grabs each page.
@@ -33,6 +33,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     p.add_argument("--dark", action="store_true", help="force the dark palette (what a dark OS theme gets)")
+    p.add_argument("--size", default="1280x800", help="window size WxH (the default window's; another size "
+                   "adds '-W' to the file names, e.g. train-1024.png)")
     args = p.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="rmadapter-shots-"))
     os.environ["RMADAPTER_HOME"] = str(home)
@@ -60,14 +62,18 @@ def main(argv=None) -> int:
     toy.write_image_folder(tests, shifted[sel], labels[sel])
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from rmadapter_app.app import apply_theme, install_translators   # as the real app starts
+    from rmadapter_app.app import apply_theme, install_translators  # as the real app starts
     apply_theme(app)
     install_translators(app)
+    from rmadapter_app.gui.gc_guard import collect_in_gui_thread
+    collect_in_gui_thread()
     if args.dark:
         from rmadapter_app.app import _dark_palette
         app.setPalette(_dark_palette())
     win = MainWindow(restore_last=False)
-    win.resize(1280, 800)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    suffix = ("-dark" if args.dark else "") + ("" if (width, height) == (1280, 800) else f"-{width}")
+    win.resize(width, height)
     project = Project.create("Handwritten digits", home / "projects")
     project.import_class_folders(pool)
     project.add_class("five")                               # by name only: zero-shot
@@ -81,13 +87,12 @@ def main(argv=None) -> int:
     def shot(key: str, name: str, settle: float = 1.0) -> None:
         win.sidebar.setCurrentRow(list(win.pages).index(key))
         wait_until(app, lambda: False, settle)
-        path = args.out / f"{name}.png"
+        path = args.out / f"{name}{suffix}.png"
         win.grab().save(str(path))
         print(path)
 
     shot("project", "project")
     train = win.pages["train"]
-    train.settings.lr.setValue(0.015)                       # the toy CLIP's LR (docs/BENCHMARKS.md)
     win.sidebar.setCurrentRow(list(win.pages).index("train"))
     if not train.start_training():
         print("training did not start", file=sys.stderr)

@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     app.styleHints().colorSchemeChanged.connect(_on_color_scheme_changed)
     from rmadapter_app.gui.widgets import wheel_guard
     wheel_guard.install(app)                       # the wheel scrolls pages, never an unfocused setting
+    from rmadapter_app.gui.gc_guard import collect_in_gui_thread
+    collect_in_gui_thread()                        # never collect Qt objects on a worker thread (deadlock)
     _translators[:] = install_translators(app)     # keep them alive
 
     from rmadapter_app.gui.errors import setup_logging

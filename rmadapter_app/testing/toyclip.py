@@ -149,8 +149,9 @@ def ensure_toy_clip(cache_dir: Path | None = None, *, steps: int = TRAIN_STEPS, 
     with _locked(folder):
         if config_path.is_file() and weights_path.is_file():
             return config_path, weights_path
-        from rmadapter_app.core.fileio import atomic_write_bytes, atomic_write_json
         from safetensors.torch import save
+
+        from rmadapter_app.core.fileio import atomic_write_bytes, atomic_write_json
 
         model, stats = train_toy_clip(steps=steps, log=log)
         state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}

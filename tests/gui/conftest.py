@@ -31,3 +31,20 @@ def _no_modal_dialogs(monkeypatch):
         monkeypatch.setattr(QFileDialog, name, staticmethod(_refuse(f"QFileDialog.{name}")))
     for name in ("getText", "getItem", "getInt", "getDouble"):
         monkeypatch.setattr(QInputDialog, name, staticmethod(_refuse(f"QInputDialog.{name}")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_in_the_gui_thread(qapp):
+    """As the app does (gui/gc_guard.py): a worker thread never runs Qt destructors (a deadlock)."""
+    from rmadapter_app.gui.gc_guard import collect_in_gui_thread, restore_automatic
+    collect_in_gui_thread()
+    yield
+    restore_automatic()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    """The previous test's windows are destroyed here, in the GUI thread, while no job runs."""
+    yield
+    import gc
+    gc.collect()

@@ -21,13 +21,25 @@ from typing import Any
 import torch
 
 from rmadapter_app import __version__
-from rmadapter_app.core.model.adapter import AdapterSet
-from rmadapter_app.core.model.backbone import BackboneInfo
-from rmadapter_app.core.config import (MAX_ADAPTER_HEADER_BYTES, MAX_ADAPTER_PARAMETERS, MAX_BOTTLENECK, MAX_CLASS_NAME_CHARS,
-                     MAX_CLASSES, MAX_EMBED_DIM, MAX_IMAGE_SIZE, MAX_PROMPT_CHARS, MAX_SHORT_TEXT_CHARS,
-                     MAX_TOWER_LAYERS, MAX_TOWER_WIDTH, AdapterConfig, parse_json)
+from rmadapter_app.core.config import (
+    MAX_ADAPTER_HEADER_BYTES,
+    MAX_ADAPTER_PARAMETERS,
+    MAX_BOTTLENECK,
+    MAX_CLASS_NAME_CHARS,
+    MAX_CLASSES,
+    MAX_EMBED_DIM,
+    MAX_IMAGE_SIZE,
+    MAX_PROMPT_CHARS,
+    MAX_SHORT_TEXT_CHARS,
+    MAX_TOWER_LAYERS,
+    MAX_TOWER_WIDTH,
+    AdapterConfig,
+    parse_json,
+)
 from rmadapter_app.core.errors import AdapterFileError
 from rmadapter_app.core.fileio import atomic_write
+from rmadapter_app.core.model.adapter import AdapterSet
+from rmadapter_app.core.model.backbone import BackboneInfo
 
 FORMAT_VERSION = 1
 SUFFIX = ".rmadapter.safetensors"

@@ -24,9 +24,21 @@ from typing import Any
 import torch
 from torch import nn
 
-from rmadapter_app.core.config import (MAX_CONTEXT_LENGTH, MAX_EMBED_DIM, MAX_IMAGE_SIZE, MAX_MODEL_CONFIG_BYTES,
-                     MAX_MODEL_PARAMETERS, MAX_TOWER_LAYERS, MAX_TOWER_WIDTH, MAX_VISION_TOKENS, MAX_VOCAB_SIZE,
-                     MEMORY_CHECK_FLOOR, MODEL_MEMORY_FACTOR, MODEL_MEMORY_MARGIN, parse_json)
+from rmadapter_app.core.config import (
+    MAX_CONTEXT_LENGTH,
+    MAX_EMBED_DIM,
+    MAX_IMAGE_SIZE,
+    MAX_MODEL_CONFIG_BYTES,
+    MAX_MODEL_PARAMETERS,
+    MAX_TOWER_LAYERS,
+    MAX_TOWER_WIDTH,
+    MAX_VISION_TOKENS,
+    MAX_VOCAB_SIZE,
+    MEMORY_CHECK_FLOOR,
+    MODEL_MEMORY_FACTOR,
+    MODEL_MEMORY_MARGIN,
+    parse_json,
+)
 from rmadapter_app.core.errors import BackboneUnavailableError, RMAdapterError, UnsupportedBackboneError
 from rmadapter_app.core.model.identity import frozen_image_tower, tensors_sha256
 from rmadapter_app.core.model.spec import CPU_FRIENDLY_MODEL, DEFAULT_MODEL, DEFAULT_PRETRAINED  # noqa: F401

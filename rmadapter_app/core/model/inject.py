@@ -16,9 +16,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from rmadapter_app.core.config import AdapterConfig
 from rmadapter_app.core.model.adapter import AdapterSet, ModalityAdapter, activation
 from rmadapter_app.core.model.backbone import Backbone
-from rmadapter_app.core.config import AdapterConfig
 
 
 class _GradScale(torch.autograd.Function):

@@ -4,8 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
 
 from rmadapter_app.gui import dialogs
 from rmadapter_app.gui.label.worker_jobs import DEFAULT_TEMPLATE, ClassifierChoice
@@ -146,8 +155,8 @@ class ClassifierPanel(QGroupBox):
         text = self.adapter_edit.text().strip()
         if not text:
             return None
-        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         try:
             return read_adapter_header(Path(text))
         except AdapterFileError:
@@ -158,8 +167,8 @@ class ClassifierPanel(QGroupBox):
         if not text:
             self.adapter_info.setText(self.tr("No adapter: train one, open one, or use class names."))
             return
-        from rmadapter_app.core.model.adapter_file import read_adapter_header
         from rmadapter_app.core.errors import AdapterFileError
+        from rmadapter_app.core.model.adapter_file import read_adapter_header
         try:
             header = read_adapter_header(Path(text))
         except AdapterFileError as exc:
