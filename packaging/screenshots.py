@@ -98,6 +98,7 @@ def main(argv=None) -> int:
         print("training did not start", file=sys.stderr)
         return 1
     wait_until(app, lambda: not win.state.jobs.busy(), 600)
+    wait_until(app, lambda: not train._probe_timer.isActive() and not train.probe.busy, 120)   # timings shown
     shot("train", "train")
     shot("results", "results")
     try_page = win.pages["try"]
@@ -113,6 +114,8 @@ def main(argv=None) -> int:
         wait_until(app, lambda: not win.state.jobs.busy(), 300)
     shot("label", "label", settle=2.0)
     win.close()
+    from rmadapter_app.gui.backbone_probe import finish_before_exit
+    finish_before_exit()
     return 0
 
 

@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     wheel_guard.install(app)                       # the wheel scrolls pages, never an unfocused setting
     from rmadapter_app.gui.gc_guard import collect_in_gui_thread
     collect_in_gui_thread()                        # never collect Qt objects on a worker thread (deadlock)
+    from rmadapter_app.gui.backbone_probe import finish_before_exit
+    app.aboutToQuit.connect(finish_before_exit)    # no probe thread inside torch at exit (the C++ abort)
     _translators[:] = install_translators(app)     # keep them alive
 
     from rmadapter_app.gui.errors import setup_logging

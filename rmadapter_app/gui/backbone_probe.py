@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +19,20 @@ from rmadapter_app.gui.widgets.backbone_picker import Estimate
 
 logger = logging.getLogger("rmadapter_app")
 _one_at_a_time = threading.Lock()        # timings of two probes at once would disturb each other
+_running: set[threading.Thread] = set()
+_quitting = threading.Event()
+
+
+def finish_before_exit(timeout_s: float = 20.0) -> bool:
+    """The app is quitting: probes skip what they have not started, and this waits for the running ones.
+
+    A probe thread still inside torch when Python exits makes the C++ runtime abort the process
+    ("terminate called without an active exception"). True when none is left running."""
+    _quitting.set()
+    deadline = time.monotonic() + timeout_s
+    for thread in list(_running):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(t.is_alive() for t in _running)
 
 
 def estimate(spec: BackboneSpec, labels: Sequence[int], n_classes: int, cfg, device: str) -> Estimate:
@@ -70,15 +85,25 @@ class BackboneProbe(QObject):
         with self._lock:
             self._generation += 1
             generation = self._generation
+        if _quitting.is_set():
+            return
         self.busy = True
-        threading.Thread(target=self._run, args=(generation, list(dict.fromkeys(specs)), list(labels),
-                                                 n_classes, cfg), name="backbone-probe", daemon=True).start()
+        thread = threading.Thread(target=self._run, args=(generation, list(dict.fromkeys(specs)), list(labels),
+                                                          n_classes, cfg), name="backbone-probe", daemon=True)
+        _running.add(thread)
+        thread.start()
 
     def _current(self, generation: int) -> bool:
         with self._lock:
             return generation == self._generation
 
     def _run(self, generation: int, specs: list[BackboneSpec], labels: list[int], n_classes: int, cfg) -> None:
+        try:
+            self._probe(generation, specs, labels, n_classes, cfg)
+        finally:
+            _running.discard(threading.current_thread())
+
+    def _probe(self, generation: int, specs: list[BackboneSpec], labels: list[int], n_classes: int, cfg) -> None:
         with _one_at_a_time:
             if not self._current(generation):
                 return
@@ -89,12 +114,12 @@ class BackboneProbe(QObject):
             except Exception:  # noqa: BLE001 - an unavailable GPU choice: time it on the CPU
                 device = "cpu"
             for spec in specs:
-                if spec.is_random or not self._current(generation):
+                if spec.is_random or not self._current(generation) or _quitting.is_set():
                     continue
                 try:
                     out[spec.key()] = estimate(spec, labels, n_classes, cfg, device)
                 except Exception as exc:  # noqa: BLE001 - an unknown model or bad config: say so in the picker
                     logger.info("probing %s failed: %s", spec.label(), exc)
                     out[spec.key()] = Estimate(spec, True, error=str(exc))
-        if self._current(generation):
+        if self._current(generation) and not _quitting.is_set():
             _the_relay().done.emit(self._id, out)      # queued to the GUI thread; ignored when the page is gone

@@ -42,9 +42,26 @@ def _garbage_collected_in_the_gui_thread(qapp):
     restore_automatic()
 
 
-@pytest.fixture(autouse=True)
-def _collect_after_each_test():
-    """The previous test's windows are destroyed here, in the GUI thread, while no job runs."""
-    yield
+def _destroy_leftovers() -> None:
+    """Delete every window left over (its C++ side first, while its Python side is whole), then collect
+    Python's cyclic garbage. The other order clears the Python side of widgets that Qt still calls into
+    while destroying them (pyqtgraph's sizeHint overrides then fail inside the next test)."""
     import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    for widget in QApplication.topLevelWidgets():
+        widget.deleteLater()
+    for _ in range(3):                       # deleting a widget may post more deletions
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _collect_around_each_test(qapp):
+    """Windows are destroyed in the GUI thread while no job runs: before each test (what the previous
+    one's fixtures still held when it ended) and after it (pytest-qt has closed its widgets)."""
+    _destroy_leftovers()
+    yield
+    _destroy_leftovers()

@@ -37,3 +37,34 @@ def test_a_worker_allocating_never_collects_qt_garbage_the_gui_timer_does(qtbot)
     qtbot.waitUntil(lambda: collected_in != [], timeout=5000)
     assert collected_in == [threading.main_thread().name]
 
+
+
+def test_quitting_waits_for_a_running_backbone_probe_and_skips_the_rest(qtbot, monkeypatch):
+    """A probe thread still inside torch at interpreter exit aborts the process (seen: 'terminate
+    called without an active exception' after the window closed); quitting waits for it instead."""
+    import time
+
+    from rmadapter_app.core.model.spec import BackboneSpec
+    from rmadapter_app.gui import backbone_probe
+
+    monkeypatch.setattr(backbone_probe, "_quitting", threading.Event())
+    monkeypatch.setattr(backbone_probe, "_running", set())
+    probed = []
+
+    def slow_estimate(spec, *args):
+        probed.append(spec.model_name)
+        time.sleep(0.5)
+        return backbone_probe.Estimate(spec, True)
+    monkeypatch.setattr(backbone_probe, "estimate", slow_estimate)
+    probe = backbone_probe.BackboneProbe()
+    answers = []
+    probe.ready.connect(answers.append)
+    specs = [BackboneSpec(model_name=n, pretrained="openai") for n in ("ViT-B-32", "ViT-B-16", "ViT-L-14")]
+    probe.request(specs, [0, 1], 2, None)
+    qtbot.waitUntil(lambda: probed != [], timeout=5000)
+    assert backbone_probe.finish_before_exit(10)
+    assert not backbone_probe._running and probed == ["ViT-B-32"]      # the other two were never started
+    qtbot.wait(100)
+    assert answers == []                                               # nothing emitted to a closing app
+    probe.request(specs, [0, 1], 2, None)                              # and nothing new starts
+    assert not backbone_probe._running

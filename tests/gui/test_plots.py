@@ -61,3 +61,4 @@ def test_plots_follow_the_palette(qtbot):
     plot.setPalette(dark)
     assert plot.plot.backgroundBrush().color().name() == "#202124"
     assert plot.plot.getAxis("left").textPen().color().name() == "#e8eaed"
+
