@@ -15,193 +15,193 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="45" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="54" />
         <source>&amp;Adapter file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="46" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="55" />
         <source>Label with a trained adapter (its classes are listed below)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="47" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="56" />
         <source>Class &amp;names only (nothing trained)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="48" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="57" />
         <source>Label with frozen CLIP from class names alone, nothing trained (“zero-shot”)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="54" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="63" />
         <source>No adapter chosen</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="55" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="64" />
         <source>The adapter file to label with</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="56" />
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="21" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="65" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="32" />
         <source>Choose…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="57" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="66" />
         <source>Choose an adapter file (.rmadapter.safetensors)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="61" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="70" />
         <source>e.g. cat, dog, bird</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="62" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="71" />
         <source>Class names separated by commas (at least two)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="64" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="73" />
         <source>optional, e.g. fox, empty</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="65" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="74" />
         <source>More classes, recognised from their names alone. After a run, press Enter to re-score without reading the images again.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="67" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="76" />
         <source>Classifier</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="76" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="85" />
         <source>Classes:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="77" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="86" />
         <source>Extra classes:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="18" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="29" />
         <source>Choose where the class folders go</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="19" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="30" />
         <source>Output folder: one subfolder per class, plus _uncertain. It must be outside the folders being labeled.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="22" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="33" />
         <source>Choose the output folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="23" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="34" />
         <source>&amp;Copy images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="24" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="35" />
         <source>Copy images into class folders; the originals stay where they are</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="25" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="36" />
         <source>Mo&amp;ve images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="26" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="37" />
         <source>Move images into class folders; Undo puts them back</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="27" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="38" />
         <source>Reports only</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="28" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="39" />
         <source>Write only the CSV/JSON reports; no image is copied or moved</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="33" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="44" />
         <source>Keep subfolders inside each class folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="34" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="45" />
         <source>Recreate each image's source subfolders below its class folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="36" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="47" />
         <source>Rename (name (1).jpg)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="37" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="48" />
         <source>Skip the image</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="38" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="49" />
         <source>What to do when a file of the same name is already in the class folder; nothing is ever overwritten</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="40" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="51" />
         <source>CSV report (labels.csv)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="42" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="53" />
         <source>Write a CSV with path, label, confidence, top classes and destination</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="43" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="54" />
         <source>JSON report (labels.json)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="44" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="55" />
         <source>Write the same report as JSON, with a summary</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="48" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="59" />
         <source>Batch size: images sent through the model together (larger is faster on a GPU and needs more memory)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="64" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="75" />
         <source>Images at a time:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="50" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="61" />
         <source>Output</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="55" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="66" />
         <source>Folder:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="61" />
+        <location filename="../../rmadapter_app/gui/label/output_panel.py" line="72" />
         <source>Name clash:</source>
         <translation type="unfinished" />
     </message>
@@ -216,8 +216,8 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="42" />
         <location filename="../../rmadapter_app/gui/label/review_panel.py" line="53" />
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="34" />
         <source>Images</source>
         <translation type="unfinished" />
     </message>
@@ -322,91 +322,91 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="23" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="31" />
         <source>Folders and images to label. Drop them here, paste them (Ctrl+V), or use the buttons.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="25" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="33" />
         <source>Add &amp;folder…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="26" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="34" />
         <source>Add a folder of images (Ctrl+Shift+F)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="27" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="35" />
         <source>Add &amp;images…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="28" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="36" />
         <source>Add image files</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="29" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="37" />
         <source>Re&amp;move</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="30" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="38" />
         <source>Remove the selected folders or files from the list (Delete)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="31" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="39" />
         <source>Include subfolders</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="33" />
+        <location filename="../../rmadapter_app/gui/label/sources_panel.py" line="41" />
         <source>Also label images in folders inside the chosen folders</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="55" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="78" />
-        <source>File: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/results_view.py" line="56" />
         <location filename="../../rmadapter_app/gui/results_view.py" line="79" />
-        <source>Backbone: {0}</source>
+        <source>File: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/results_view.py" line="57" />
         <location filename="../../rmadapter_app/gui/results_view.py" line="80" />
+        <source>Backbone: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="58" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="81" />
         <source>Classes ({0}): {1}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="60" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="61" />
         <source>Accuracy: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="62" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="63" />
         <source>(frozen CLIP {0})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="84" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="85" />
         <source>Created: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="65" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="82" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="66" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="83" />
         <source>Training was stopped early (partial adapter).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="66" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="67" />
         <source>Created: {0} by RMAdapter Studio {1}</source>
         <translation type="unfinished" />
     </message>
@@ -576,33 +576,33 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
 <context>
     <name>AccuracyPlot</name>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="232" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="235" />
         <source>pass over the images (epoch)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="233" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="236" />
         <source>share correct</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="235" />
-        <source>How many images the model gets right after each pass over the images: on the images it trains on, and on images held back to check it. The dashed line is CLIP before any training.</source>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="238" />
+        <source>How many images the model gets right after each pass over the images: on the images it trains on, and on images held back to check it. The dashed line is frozen CLIP: CLIP before any training. From the second pass on, it trains on randomly cropped and flipped copies of your images, which are harder, so the training curve may fall while the held-back one rises.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="239" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="250" />
+        <source>frozen CLIP {value:.2f}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="245" />
         <source>training images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="241" />
+        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="247" />
         <source>held-back images</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../rmadapter_app/gui/widgets/loss_plot.py" line="244" />
-        <source>CLIP without training {value:.2f}</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -799,17 +799,17 @@ Drop images or folders here, paste them (Ctrl+V) or use Add images…</source>
 <context>
     <name>ClassifierPanel</name>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="124" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="133" />
         <source>Choose an adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="159" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="168" />
         <source>No adapter: train one, open one, or use class names.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="168" />
+        <location filename="../../rmadapter_app/gui/label/classifier_panel.py" line="177" />
         <source>{0} classes: {1}
 Backbone: {2}</source>
         <translation type="unfinished" />
@@ -1233,271 +1233,271 @@ Backbone: {2}</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../rmadapter_app/gui/main_window.py" line="98" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="354" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="355" />
         <source>RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="104" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="105" />
         <source>Switch pages (Ctrl+1 … Ctrl+5)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="120" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="121" />
         <source>Device: checking…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="121" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="122" />
         <source>Where training and classifying run</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="156" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="157" />
         <source>&amp;File</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="157" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="158" />
         <source>&amp;New project…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="158" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="159" />
         <source>Create an empty project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="159" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="160" />
         <source>&amp;Open project…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="160" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="161" />
         <source>Open a project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="161" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="162" />
         <source>Open &amp;recent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="164" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="165" />
         <source>&amp;Import folder of class folders…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="165" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="166" />
         <source>Create one class per subfolder, with its images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="166" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="167" />
         <source>Show project &amp;folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="167" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="168" />
         <source>Open the project folder in the file manager</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="169" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="170" />
         <source>&amp;Quit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="170" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="171" />
         <source>&amp;Edit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="171" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="367" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="368" />
         <source>&amp;Undo</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="173" />
         <source>Add &amp;class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="172" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="173" />
         <source>Type a new class name</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="173" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="174" />
         <source>&amp;Paste images</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="174" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="175" />
         <source>Paste an image or image files into the selected class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="175" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="176" />
         <source>&amp;Model</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="176" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
         <source>&amp;Train</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="176" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
         <source>Train on the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="178" />
         <source>&amp;Stop</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="177" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="178" />
         <source>Stop the running job; partial results are kept</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="179" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="180" />
         <source>&amp;Save adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="180" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="181" />
         <source>&amp;Open adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="181" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="182" />
         <source>&amp;Help</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="182" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="183" />
         <source>&amp;About RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="183" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="184" />
         <source>Open &amp;log folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="201" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="205" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="202" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="206" />
         <source>Could not open the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="206" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="207" />
         <source>{0} could not be opened: the project looks damaged ({1}).</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/main_window.py" line="211" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="212" />
         <source>%n image file(s) are missing from the project folder; see Problems.</source>
         <translation><numerusform>%n image file is missing from the project folder; see Problems.</numerusform><numerusform>%n image files are missing from the project folder; see Problems.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="222" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="225" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="223" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="226" />
         <source>Could not reopen the last project: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="226" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="227" />
         <source>{0} looks damaged ({1})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="237" />
         <source>New project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="237" />
         <source>Project name:</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="236" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="237" />
         <source>My classifier</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="242" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="243" />
         <source>Could not create the project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="250" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="251" />
         <source>Open project folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="274" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="275" />
         <source>(no recent projects)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="307" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="308" />
         <source>That is not available in this build.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="321" />
-        <location filename="../../rmadapter_app/gui/main_window.py" line="397" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="322" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="398" />
         <source>Stopping…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="333" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="334" />
         <source>About RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="334" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="335" />
         <source>&lt;b&gt;RMAdapter Studio&lt;/b&gt; {0}&lt;br&gt;Build an image classifier from a few pictures per class: RMAdapter on a frozen CLIP, on your own computer.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="348" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="349" />
         <source>Device: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="356" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="357" />
         <source>{0} — RMAdapter Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="359" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="360" />
         <source>Project folder: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="367" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="368" />
         <source>&amp;Undo {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="373" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="374" />
         <source>Running: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="374" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="375" />
         <source>Running: </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/main_window.py" line="385" />
+        <location filename="../../rmadapter_app/gui/main_window.py" line="386" />
         <source>Wait until “{0}” has finished (or stop it with Esc).</source>
         <translation type="unfinished" />
     </message>
@@ -1603,42 +1603,47 @@ Backbone: {2}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="60" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="62" />
         <source>&amp;Use this model</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="61" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="63" />
         <source>Use the selected run's model on the Results, Try it and Label pages.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="82" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="84" />
         <source>cannot be read</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="84" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="86" />
         <source>{0} (frozen CLIP {1})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="86" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="88" />
         <source>not measured</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="89" />
         <source>damaged</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="90" />
         <source>stopped</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/models_panel.py" line="87" />
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="90" />
+        <source>complete, check stopped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/models_panel.py" line="89" />
         <source>complete</source>
         <translation type="unfinished" />
     </message>
@@ -1927,202 +1932,207 @@ Folder: {1}</source>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="120" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="121" />
         <source>&amp;Load adapter…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="142" />
         <source>Class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="148" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="193" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="149" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="195" />
         <source>Click a cell of the confusion matrix to see its images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="158" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="159" />
         <source>Selected cell</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="159" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="204" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="160" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="206" />
         <source>Misclassified</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="226" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="228" />
         <source>Misclassified ({0})</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="238" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="240" />
         <source>Trained on {0} images of {1} classes: {2} steps in {3} s on {4}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="241" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="246" />
         <source>Stopped early after {0} of {1} steps: these numbers describe the partial adapter.</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/results_view.py" line="244" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="249" />
         <source>%n unreadable image(s) were skipped.</source>
         <translation><numerusform>%n unreadable image was skipped.</numerusform><numerusform>%n unreadable images were skipped.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/results_view.py" line="256" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="261" />
         <source>%n image(s) of “{0}” predicted as “{1}”</source>
         <translation><numerusform>%n image of “{0}” predicted as “{1}”</numerusform><numerusform>%n images of “{0}” predicted as “{1}”</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="116" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="117" />
         <source>&amp;Save a copy…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="117" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="118" />
         <source>Save a copy of the model in use where you choose, to use it elsewhere (Ctrl+S). It stays in the project too.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="121" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="122" />
         <source>Open an adapter file; its header is shown before it is used, and a file from elsewhere is copied into the project's models.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="129" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="130" />
         <source>Models of this project</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="142" />
         <source>Correct</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="141" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="142" />
         <source>Checked on</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="144" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="145" />
         <source>How often each class was recognised among the images held back to check the model.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="152" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="153" />
         <source>Held-back images the model got wrong, with its top guesses.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="196" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="198" />
         <source>No model yet: train one on the Train page, or load an adapter file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="197" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="199" />
         <source>The model in use cannot be read.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="233" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="235" />
         <source>Checked on very few images of {0}: these figures are rough. Add images (10 or more per class) for a firmer figure.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="236" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="238" />
         <source>How it was checked: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="246" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="243" />
+        <source>The accuracy check was stopped: the figures come from the part that finished; the model itself is complete.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/results_view.py" line="251" />
         <source>The images behind these figures were not kept with this file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="269" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="274" />
         <source>Using the model {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="279" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="284" />
         <source>No model in use yet. Training keeps every run here; or load an adapter file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="300" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="304" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="318" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="305" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="309" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="323" />
         <source>Save adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="301" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="306" />
         <source>There is no adapter to save yet: train one first, or load one.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="311" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="316" />
         <source>The adapter is already saved as {0}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="319" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="324" />
         <source>The adapter could not be saved: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="321" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="326" />
         <source>Saved a copy as {0}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="325" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="330" />
         <source>Adapter saved as {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="337" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="342" />
         <source>the backbone it was trained on is no longer loaded; train again</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="354" />
-        <location filename="../../rmadapter_app/gui/results_view.py" line="377" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="359" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="382" />
         <source>Load adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="362" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="367" />
         <source>Cannot use this adapter file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="367" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="372" />
         <source>It was trained on {0}; the current backbone choice is {1}. Classifying with it uses {0}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="369" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="374" />
         <source>Load this adapter?</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="378" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="383" />
         <source>The adapter could not be copied into the project: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="380" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="385" />
         <source>Copied {0} into the project's models.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/results_view.py" line="382" />
+        <location filename="../../rmadapter_app/gui/results_view.py" line="387" />
         <source>Using adapter {0}</source>
         <translation type="unfinished" />
     </message>
@@ -2199,7 +2209,7 @@ Folder: {1}</source>
     </message>
     <message>
         <location filename="../../rmadapter_app/gui/widgets/run_monitor.py" line="116" />
-        <source>CLIP without training gets {0:.1%} of {1} held-back images right.</source>
+        <source>Frozen CLIP (before training) gets {0:.1%} of {1} held-back images right.</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -2270,10 +2280,10 @@ Folder: {1}</source>
     <name>TrainPage</name>
     <message>
         <location filename="../../rmadapter_app/gui/train_view.py" line="91" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="286" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="291" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="302" />
-        <location filename="../../rmadapter_app/gui/train_view.py" line="312" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="288" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="293" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="304" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="314" />
         <source>Train</source>
         <translation type="unfinished" />
     </message>
@@ -2319,133 +2329,138 @@ Folder: {1}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="267" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="269" />
         <source>Recognised by name only (no images): {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="348" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="350" />
         <source>Using the stopped run's model {0}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="378" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="383" />
         <source>Stopped after {0} of {1} steps.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="380" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="385" />
         <source>Its partial model is kept and in use (there was no other).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="382" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="387" />
         <source>Its partial model is kept in the Models list on the Results page; the model in use stays as it was.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="398" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="403" />
         <source>Model kept as {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="255" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="257" />
         <source>Open or create a project to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="261" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="263" />
         <source>{0} classes, {1} images.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="269" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="271" />
         <source>Add at least two classes to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="271" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="273" />
         <source>Add images to at least one class to train.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="282" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="284" />
         <source>Busy: {0} is running.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="286" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="288" />
         <source>Open or create a project first.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="292" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="294" />
         <source>Training needs at least two classes and some images. Add classes and drop images on them; a class without images is still recognised from its name.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="298" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="300" />
         <source>Training settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="303" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="305" />
         <source>{0} has no trained weights, only a model config, so training would start from a random network and could not learn anything useful from a few images. Choose one of the models on this page, or give this model's weights file with “Custom model…”.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="319" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="321" />
         <source>Training {0} classes on {1} images with {2}.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="330" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="332" />
         <source>Stopping after this step…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="362" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="364" />
         <source>Training on: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="365" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="367" />
         <source>Device: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="387" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="380" />
+        <source>Stopped while its accuracy was being measured: the model itself finished training and is kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../rmadapter_app/gui/train_view.py" line="392" />
         <source>Done in {0}.</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../rmadapter_app/gui/train_view.py" line="389" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="394" />
         <source>%n unreadable image(s) were skipped (listed in the log below).</source>
         <translation><numerusform>%n unreadable image was skipped (listed in the log below).</numerusform><numerusform>%n unreadable images were skipped (listed in the log below).</numerusform></translation>
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="400" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="405" />
         <source>Saving the adapter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="401" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="406" />
         <source>Training worked, but the adapter could not be saved automatically: {0}
 Use Save adapter on the Results page to save it elsewhere.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="407" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="412" />
         <source>Stopped before anything was trained; nothing to keep.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="411" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="416" />
         <source>Training failed: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/train_view.py" line="412" />
+        <location filename="../../rmadapter_app/gui/train_view.py" line="417" />
         <source>Training failed</source>
         <translation type="unfinished" />
     </message>
@@ -2692,167 +2707,167 @@ Use Save adapter on the Results page to save it elsewhere.</source>
 <context>
     <name>TryPage</name>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="160" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="92" />
         <source>&amp;Choose image…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="161" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="93" />
         <source>Pick an image file to classify.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="169" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="101" />
         <source>Class</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="169" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="101" />
         <source>Confidence</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="174" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="106" />
         <source>Every class ranked by the classifier's confidence for this image.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="176" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="108" />
         <source>Add classes by name, e.g. cat, dog</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="177" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="109" />
         <source>Classes typed here are recognised from their names alone and ranked with the others (separate names with commas).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="180" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="112" />
         <source>&amp;Add</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="181" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="113" />
         <source>Add the typed class names (Enter).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="183" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="115" />
         <source>C&amp;lear added</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="184" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="116" />
         <source>Forget the classes added by name.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="222" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="154" />
         <source>No classes yet: add classes to the project, train, or load an adapter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="224" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="156" />
         <source>Classifier: the model in use, {0} (choose another on the Results page)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="227" />
-        <source>Classifier: the adapter from the last training run</source>
+        <location filename="../../rmadapter_app/gui/try_view.py" line="159" />
+        <source>Classifier: the model of the last training run</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="229" />
-        <source>Classifier: frozen CLIP zero-shot on the project's class names (nothing trained yet)</source>
+        <location filename="../../rmadapter_app/gui/try_view.py" line="161" />
+        <source>Classifier: frozen CLIP, recognising the project's classes by their names (nothing trained yet)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="231" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="164" />
         <source>Added by name: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="243" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="176" />
         <source>Drop an image here, paste one (Ctrl+V), or choose a file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="261" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="194" />
         <source>{0} is no longer on disk (was its class removed?). Drop an image to rank it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="267" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="200" />
         <source>The classifier changed; drop the image again to re-rank it.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="277" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="210" />
         <source>Choose an image</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="296" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="229" />
         <source>That is not an image. Drop or paste a picture file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="379" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="312" />
         <source>Nothing to classify with yet: add classes to the project, train, or load an adapter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="383" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="316" />
         <source>Busy with “{0}”; try again when it has finished.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="405" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="338" />
         <source>Classifying…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="406" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="339" />
         <source>Preparing the classifier…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="413" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="346" />
         <source>The {0} weights are not on this computer yet. Download them now (several hundred MB), or import a weights file you already have.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="418" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="351" />
         <source>Import weights for {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="421" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="354" />
         <source>Checking and importing {0}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="425" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="358" />
         <source>The backbone weights are needed to classify.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="429" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="362" />
         <source>Weights imported.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="436" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="369" />
         <source>Downloading {0}: {1:.0f}{2} MB (Esc stops)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="452" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="385" />
         <source>Try it</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="463" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="396" />
         <source>Added by name: recognised without example images.</source>
         <translation type="unfinished" />
     </message>
@@ -2860,12 +2875,12 @@ Use Save adapter on the Results page to save it elsewhere.</source>
 <context>
     <name>_DropArea</name>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="122" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="54" />
         <source>Drop an image here, paste one (Ctrl+V), or choose a file.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../rmadapter_app/gui/try_view.py" line="123" />
+        <location filename="../../rmadapter_app/gui/try_view.py" line="55" />
         <source>Drop or paste any image to see how the classes rank.</source>
         <translation type="unfinished" />
     </message>

@@ -237,7 +237,10 @@ class AccuracyPlot(_ThemedPlot):
         self.plot.setYRange(0, 1.02)
         self.plot.setToolTip(self.tr("How many images the model gets right after each pass over the images: "
                                      "on the images it trains on, and on images held back to check it. The "
-                                     "dashed line is frozen CLIP: CLIP before any training."))
+                                     "dashed line is frozen CLIP: CLIP before any training. From the second "
+                                     "pass on, it trains on randomly cropped and flipped copies of your "
+                                     "images, which are harder, so the training curve may fall while the "
+                                     "held-back one rises."))
         self.train_curve = self.plot.plot([], [], pen=pg.mkPen(COLOURS["train"], width=2), symbol="o",
                                           symbolSize=6, symbolBrush=COLOURS["train"], name=self.tr("training images"))
         self.val_curve = self.plot.plot([], [], pen=pg.mkPen(COLOURS["val"], width=2), symbol="s",
