@@ -277,3 +277,9 @@ def test_write_and_undo_say_what_they_did_with_an_open_folder_link(qtbot, page, 
         assert page.undo_last_write()
     result.linkActivated.emit(result.text().split('href="', 1)[1].split('"', 1)[0])
     assert opened[-1] == str(image_tree / "red") and "Moved 16 images back" in result.text()
+
+
+def test_labeling_times_read_in_whole_seconds_but_a_fast_run_is_not_zero_seconds():
+    from rmadapter_app.gui.label.status_text import fmt_duration
+    assert fmt_duration(0.34) == "0.3 s"           # 120 images in 0.3 s, not "in 0 s"
+    assert fmt_duration(12.3) == "12 s" and fmt_duration(75) == "1 min 15 s"

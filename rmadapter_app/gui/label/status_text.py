@@ -16,8 +16,8 @@ def _tr(text: str) -> str:
 
 
 def fmt_duration(seconds: float) -> str:
-    """Whole seconds for labeling times ("12 s", "1 min 15 s")."""
-    return _fmt_duration(seconds, tenths_below=0)
+    """Whole seconds for labeling times ("12 s", "1 min 15 s"); tenths below 1 s ("0.3 s", not "0 s")."""
+    return _fmt_duration(seconds, tenths_below=1)
 
 
 def labeling_progress(ev) -> str:
