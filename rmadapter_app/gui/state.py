@@ -119,12 +119,12 @@ class AppState(QObject):
         self.backboneChanged.emit()
 
     def set_machine(self, has_gpu: bool) -> None:
-        """This computer has (or has no) GPU: a project that never chose a backbone gets the one that
-        suits it (:func:`machine_default`)."""
+        """This computer has (or has no) GPU: a project that never chose a backbone, and the app before
+        any project is open, get the one that suits it (:func:`machine_default`)."""
         self.has_gpu = bool(has_gpu)
         project = self.project
-        if project is not None and not (getattr(project, "settings", {}) or {}).get("backbone"):
-            self.set_backbone_spec(machine_default(self.has_gpu), remember=False)
+        if project is None or not (getattr(project, "settings", {}) or {}).get("backbone"):
+            self.set_backbone_spec(machine_default(self.has_gpu), remember=False)   # no project yet too
         self.machineChanged.emit()
 
     # ---------------------------------------------------------------- runs and the model in use

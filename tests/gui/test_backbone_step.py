@@ -180,3 +180,19 @@ def test_training_on_random_weights_is_refused(qtbot, app_state, page, tiny_conf
     assert "no trained weights" in no_dialogs["infos"][0][1] and "Custom model" in no_dialogs["infos"][0][1]
     assert "no trained weights" in page.picker.combo.currentText()
     assert "training on it is refused" in page.picker.status.text()
+
+
+def test_before_any_project_is_open_the_train_page_offers_the_machines_model(qtbot):
+    """Seen on a fresh start without a GPU: the Train page said 'You chose ViT-B/16' before a project
+    was open, though the user had chosen nothing."""
+    from rmadapter_app.gui.state import AppState
+    from rmadapter_app.gui.train_view import TrainPage
+
+    state = AppState()
+    page = TrainPage(state)
+    qtbot.addWidget(page)
+    state.set_machine(False)
+    assert state.backbone_spec.model_name == "ViT-B-32"
+    assert "You chose" not in page.picker.reason.text()
+    state.set_machine(True)
+    assert state.backbone_spec.model_name == "ViT-B-16"

@@ -62,3 +62,24 @@ def test_plots_follow_the_palette(qtbot):
     assert plot.plot.backgroundBrush().color().name() == "#202124"
     assert plot.plot.getAxis("left").textPen().color().name() == "#e8eaed"
 
+
+
+def test_a_legend_entry_taken_out_is_destroyed_at_once_not_left_to_the_garbage_collector(qtbot):
+    """Left to the collector, a removed entry's label had its Python side cleared before Qt destroyed it,
+    and Qt's size query then failed inside a later test ('LabelItem' object has no attribute '_sizeHint')."""
+    import shiboken6
+
+    from rmadapter_app.gui.widgets.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    for step in range(1, 4):
+        plot.append(step, {"ce": 1.0, "consistency": 0.1, "recon_v": 2.0, "recon_t": 1.0, "total": 4.0})
+    plot.flush()
+    plot.details_box.setChecked(True)
+    shown = [part for entry in plot.legend.items for part in entry]
+    assert len(shown) == 10
+    plot.details_box.setChecked(False)                 # the entries are rebuilt: the old ones must be gone
+    assert not any(shiboken6.isValid(part) for part in shown)
+    assert len(plot.legend.items) == 2 and all(shiboken6.isValid(p) for e in plot.legend.items for p in e)
+    assert plot.legend_names() == ["classification (left)", "total (right)"]

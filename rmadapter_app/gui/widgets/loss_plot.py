@@ -63,6 +63,23 @@ def _style_plot(plot: pg.PlotWidget, widget: QWidget) -> None:
         axis.setTextPen(pg.mkPen(fg))
 
 
+def _remove_legend_entry(legend, curve) -> None:
+    """Take ``curve``'s entry out of ``legend`` and destroy its sample and label at once.
+
+    pyqtgraph's ``removeItem`` leaves them to Python's cyclic garbage collector (they sit in reference
+    cycles). Collected that way, their Python side is cleared first, and Qt's destructor then asks the
+    half-cleared label for its size ("'LabelItem' object has no attribute '_sizeHint'", an error
+    raised inside Qt). Deleted here, their Python side is whole while Qt destroys them.
+    """
+    import shiboken6
+
+    parts = [part for entry in legend.items if entry[0].item is curve for part in entry]
+    legend.removeItem(curve)
+    for part in parts:
+        if shiboken6.isValid(part):
+            shiboken6.delete(part)
+
+
 class _ThemedPlot(QWidget):
     """A QWidget holding one PlotWidget that restyles itself when the palette changes."""
 
@@ -146,7 +163,7 @@ class LossPlot(_ThemedPlot):
         curve = self._curves[key]
         visible = key not in DETAIL_KEYS or self.details_box.isChecked()
         curve.setVisible(visible)
-        self.legend.removeItem(curve)
+        _remove_legend_entry(self.legend, curve)
         if visible:
             axis = self.tr(" (left)") if key in LEFT_KEYS else self.tr(" (right)")
             self.legend.addItem(curve, term_name(key) + (axis if key in ("ce", "total") else ""))
