@@ -162,9 +162,9 @@ def test_mixed_precision_path_runs_end_to_end(tiny_backbone, image_tree, monkeyp
     adapter output cast back to the residual stream's dtype); the adapter stays fp32.
     """
     from rmadapter_app.core.device import DeviceInfo
-    from rmadapter_app.core.train import loop as training
+    from rmadapter_app.core.train import prepare
 
-    monkeypatch.setattr(training, "resolve_device",
+    monkeypatch.setattr(prepare, "resolve_device",                 # where train() resolves its device
                         lambda *_a, **_k: DeviceInfo(torch.device("cpu"), "CPU (bf16 autocast test)", torch.bfloat16))
     data = scan_class_folders(image_tree)
     steps = []

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 import torch
 
 from rmadapter_app.core.config import AdapterConfig, LossConfig, TrainConfig
-from rmadapter_app.core.device import resolve_device
 from rmadapter_app.core.events import never_stop, no_event
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
@@ -24,7 +23,7 @@ from rmadapter_app.core.train.data import Sample
 from rmadapter_app.core.train.feature_cache import build_feature_cache
 from rmadapter_app.core.train.fit import Fitter
 from rmadapter_app.core.train.losses import TERMS, loss_terms
-from rmadapter_app.core.train.prepare import check_classes, prepare_data
+from rmadapter_app.core.train.prepare import prepare_data, set_up_run
 
 # parameter groups: the shared down-projection and the adaptation up-projection of each tower,
 # MMA's cross-modal layer, and the reconstruction decoder (which only the reconstruction terms reach)
@@ -101,12 +100,8 @@ def measure_loss_balance(backbone: Backbone, samples: Sequence[Sample], class_na
                          adapter_config: AdapterConfig | None = None,
                          template: str = DEFAULT_TEMPLATE) -> LossBalance:
     """:func:`gradient_norms` for a set of images, as ``train()`` would start on them (no training)."""
-    cfg = config or TrainConfig()
-    adapter_cfg = (adapter_config or AdapterConfig()).resolve_layers(
-        backbone.info.vision_layers, backbone.info.text_layers)
-    classes = check_classes(samples, class_names, prompts, template)
-    dev = resolve_device(cfg.device, cfg.amp)
-    backbone.to(dev.device)
+    run = set_up_run(backbone, samples, class_names, prompts, config, adapter_config, template)
+    cfg, adapter_cfg, classes, dev = run.config, run.adapter_config, run.classes, run.device
     data = prepare_data(samples, cfg.shots, cfg.seed, no_event)
     features = build_feature_cache(backbone, adapter_cfg, cfg, dev, data.paths, classes.prompts,
                                    on_event=no_event, should_stop=never_stop)

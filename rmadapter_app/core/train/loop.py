@@ -23,7 +23,6 @@ import time
 from collections.abc import Sequence
 
 from rmadapter_app.core.config import AdapterConfig, TrainConfig
-from rmadapter_app.core.device import resolve_device
 from rmadapter_app.core.errors import CancelledError
 from rmadapter_app.core.events import DeviceEvent, EventHook, StatusEvent, StopHook, ZeroShotEvent, never_stop, no_event
 from rmadapter_app.core.model.backbone import Backbone
@@ -34,7 +33,7 @@ from rmadapter_app.core.train.evaluate import changed_predictions, evaluate, pre
 from rmadapter_app.core.train.feature_cache import build_feature_cache
 from rmadapter_app.core.train.fit import FitOutcome, Fitter, final_indices, fit_split, seed_everything
 from rmadapter_app.core.train.learning_rate import LearningRateEvent, choose_lr, layer_steps
-from rmadapter_app.core.train.prepare import check_classes, prepare_data
+from rmadapter_app.core.train.prepare import prepare_data, set_up_run
 from rmadapter_app.core.train.result import AdapterReadyEvent, Reporter, RunFacts, TrainResult
 from rmadapter_app.core.train.verdict import judge_run
 
@@ -70,13 +69,8 @@ def train(backbone: Backbone, samples: Sequence[Sample], class_names: Sequence[s
     """
     on_event = on_event or no_event
     should_stop = should_stop or never_stop
-    cfg = config or TrainConfig()
-    adapter_cfg = (adapter_config or AdapterConfig()).resolve_layers(
-        backbone.info.vision_layers, backbone.info.text_layers)
-    classes = check_classes(samples, class_names, prompts, template)
-
-    dev = resolve_device(cfg.device, cfg.amp)
-    backbone.to(dev.device)
+    run = set_up_run(backbone, samples, class_names, prompts, config, adapter_config, template)
+    cfg, adapter_cfg, classes, dev = run.config, run.adapter_config, run.classes, run.device
     on_event(DeviceEvent(dev.description, dev.kind, dev.warning))
     seed_everything(cfg.seed)
     data = prepare_data(samples, cfg.shots, cfg.seed, on_event)

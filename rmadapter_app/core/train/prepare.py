@@ -11,6 +11,8 @@ from pathlib import Path
 
 import torch
 
+from rmadapter_app.core.config import AdapterConfig, TrainConfig
+from rmadapter_app.core.device import DeviceInfo, resolve_device
 from rmadapter_app.core.errors import DatasetError, ImageLoadError
 from rmadapter_app.core.events import EventHook, StatusEvent
 from rmadapter_app.core.images import Problem, load_rgb
@@ -56,6 +58,29 @@ def check_classes(samples: Sequence[Sample], class_names: Sequence[str], prompts
     if any(not 0 <= y < len(names) for _, y in samples):
         raise DatasetError("A sample's label does not match any class.")
     return ClassList(names, prompt_list)
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """What a run starts from: its settings, the adapter shape for this backbone, the classes, the device."""
+
+    config: TrainConfig
+    adapter_config: AdapterConfig
+    classes: ClassList
+    device: DeviceInfo
+
+
+def set_up_run(backbone, samples: Sequence[Sample], class_names: Sequence[str], prompts: Sequence[str] | None,
+               config: TrainConfig | None, adapter_config: AdapterConfig | None, template: str) -> RunSetup:
+    """The defaults filled in, the adapter layers resolved for ``backbone``, the classes checked, and the
+    backbone moved to the chosen device (``train()`` and the loss-balance measurement start alike)."""
+    cfg = config or TrainConfig()
+    adapter_cfg = (adapter_config or AdapterConfig()).resolve_layers(
+        backbone.info.vision_layers, backbone.info.text_layers)
+    classes = check_classes(samples, class_names, prompts, template)
+    dev = resolve_device(cfg.device, cfg.amp)
+    backbone.to(dev.device)
+    return RunSetup(cfg, adapter_cfg, classes, dev)
 
 
 def load_readable(paths: Sequence[Path], on_event: EventHook) -> tuple[list[int], list[Problem]]:
