@@ -63,12 +63,7 @@ def toy_task(root: Path, shift: str, seed: int = 0):
     """Write the shifted digits as class folders: train pool (from the toy CLIP's train split) and test."""
     from rmadapter_app.testing import toyclip as toy
 
-    images, labels = toy.digits_dataset()
-    train_idx, test_idx = toy.toy_split()
-    shifted = toy.shift_images(images, shift, seed=seed)
-    toy.write_image_folder(root / "pool", shifted[train_idx], labels[train_idx], toy.DIGIT_NAMES)
-    toy.write_image_folder(root / "test", shifted[test_idx], labels[test_idx], toy.DIGIT_NAMES)
-    return root / "pool", root / "test"
+    return toy.write_shifted_task(root, shift, seed)
 
 
 def load_toy_backbone(logit_scale: float | None = None):

@@ -109,6 +109,22 @@ def write_image_folder(root: Path, images: np.ndarray, labels: Sequence[int],
     return root
 
 
+def write_shifted_task(root: Path, shift: str = "mixed", seed: int = 0,
+                       classes: Sequence[str] | None = None) -> tuple[Path, Path]:
+    """The shifted digits as class folders: ``root/pool`` (the toy CLIP's train split) and ``root/test``
+    (its held-out split), only ``classes`` (digit names) when given. Returns (pool, test)."""
+    images, labels = digits_dataset()
+    train_idx, test_idx = toy_split()
+    x = shift_images(images, shift, seed=seed)
+    if classes is not None:
+        keep = [DIGIT_NAMES.index(n) for n in classes]
+        train_idx = [i for i in train_idx if labels[i] in keep]
+        test_idx = [i for i in test_idx if labels[i] in keep]
+    root = Path(root)
+    return (write_image_folder(root / "pool", x[train_idx], labels[train_idx]),
+            write_image_folder(root / "test", x[test_idx], labels[test_idx]))
+
+
 # --------------------------------------------------------------------------------------------- model
 def _cache_dir(cache_dir: Path | None) -> Path:
     if cache_dir is None:

@@ -23,16 +23,8 @@ BASE = ["eight", "five", "four", "nine", "one"]       # the first five names in 
 @pytest.fixture(scope="module")
 def shifted_task(tmp_path_factory):
     """8 training images per class of 5 classes, and the held-out shifted images of those classes."""
-    root = tmp_path_factory.mktemp("shifted")
-    images, labels = toy.digits_dataset()
-    train_idx, test_idx = toy.toy_split()
-    x = toy.shift_images(images, "mixed", seed=0)
-    keep = [toy.DIGIT_NAMES.index(n) for n in BASE]
-    tr = [i for i in train_idx if labels[i] in keep]
-    te = [i for i in test_idx if labels[i] in keep]
-    toy.write_image_folder(root / "pool", x[tr], labels[tr])
-    toy.write_image_folder(root / "test", x[te], labels[te])
-    pool, test = scan_class_folders(root / "pool"), scan_class_folders(root / "test")
+    pool_dir, test_dir = toy.write_shifted_task(tmp_path_factory.mktemp("shifted"), classes=BASE)
+    pool, test = scan_class_folders(pool_dir), scan_class_folders(test_dir)
     assert pool.class_names == BASE == test.class_names
     return take_shots(pool.samples, 8, seed=1), test.samples
 

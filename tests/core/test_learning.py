@@ -32,13 +32,8 @@ def toy_backbone(toy_clip):
 @pytest.fixture(scope="module")
 def shifted(tmp_path_factory):
     """The mixed shift of the digits as class folders: a training pool and a held-out test set."""
-    root = tmp_path_factory.mktemp("shifted")
-    images, labels = toy.digits_dataset()
-    train_idx, test_idx = toy.toy_split()
-    x = toy.shift_images(images, "mixed", seed=0)
-    toy.write_image_folder(root / "pool", x[train_idx], labels[train_idx])
-    toy.write_image_folder(root / "test", x[test_idx], labels[test_idx])
-    return scan_class_folders(root / "pool"), scan_class_folders(root / "test")
+    pool_dir, test_dir = toy.write_shifted_task(tmp_path_factory.mktemp("shifted"))
+    return scan_class_folders(pool_dir), scan_class_folders(test_dir)
 
 
 def accuracy(backbone, adapters, names, samples) -> float:

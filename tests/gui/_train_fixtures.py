@@ -6,12 +6,18 @@ import pytest
 pytest.importorskip("PySide6")
 
 
-def train_on_page(qtbot, state, epochs: int = 2):
-    """Run the real Train page to the end (as a click on Train does); returns the page."""
+def train_page(qtbot, state, epochs: int):
+    """A real Train page on ``state``, closed by qtbot after the test, set to ``epochs`` passes."""
     from rmadapter_app.gui.train_view import TrainPage
     page = TrainPage(state)
     qtbot.addWidget(page)
     page.settings.epochs.setValue(epochs)
+    return page
+
+
+def train_on_page(qtbot, state, epochs: int = 2):
+    """Run the real Train page to the end (as a click on Train does); returns the page."""
+    page = train_page(qtbot, state, epochs)
     with qtbot.waitSignal(state.resultChanged, timeout=120000):
         assert page.start_training()
     assert state.jobs.wait_idle(30000)

@@ -11,18 +11,15 @@ import pytest
 pytest.importorskip("PySide6")
 
 from tests.conftest import TINY_CONFIG  # noqa: E402
-from tests.gui._train_fixtures import app_state, colour_project, no_dialogs, tiny_spec, tiny_weights  # noqa: E402,F401
+from tests.gui._train_fixtures import (  # noqa: E402,F401
+    app_state, colour_project, no_dialogs, tiny_spec, tiny_weights, train_page)
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def page(qtbot, app_state):
-    from rmadapter_app.gui.train_view import TrainPage
-    p = TrainPage(app_state)
-    qtbot.addWidget(p)
-    p.settings.epochs.setValue(1)
-    return p
+    return train_page(qtbot, app_state, epochs=1)
 
 
 def _other_tiny(tmp_path, name="wide-vit", **vision):

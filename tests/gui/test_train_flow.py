@@ -6,17 +6,14 @@ import pytest
 pytest.importorskip("PySide6")
 
 from tests.gui._train_fixtures import app_state, colour_project, no_dialogs, tiny_spec  # noqa: E402,F401
+from tests.gui._train_fixtures import train_page as make_train_page  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def train_page(qtbot, app_state):
-    from rmadapter_app.gui.train_view import TrainPage
-    page = TrainPage(app_state)
-    qtbot.addWidget(page)
-    page.settings.epochs.setValue(2)
-    return page
+    return make_train_page(qtbot, app_state, epochs=2)
 
 
 def test_train_to_the_end_fills_plots_and_autosaves(qtbot, app_state, train_page, no_dialogs):
