@@ -14,8 +14,3 @@ def fmt_duration(seconds: float, tenths_below: float = 10) -> str:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
-
-def breakable(name: str) -> str:
-    """A file name that a word-wrapping label may break after '-', '_' and '.', instead of cutting it
-    off (a zero-width space after each; what is copied from the label reads the same)."""
-    return "".join(c + "\u200b" if c in "-_." else c for c in name)

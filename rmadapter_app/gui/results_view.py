@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from rmadapter_app.core.project import models as project_models
 from rmadapter_app.gui import dialogs, run_text
-from rmadapter_app.gui.formatting import breakable
 from rmadapter_app.gui.models_panel import ModelsPanel
 from rmadapter_app.gui.state import AppState
 from rmadapter_app.gui.train_job import safe_file_stem
@@ -53,7 +52,7 @@ def describe_header(header, path: Path | None = None) -> str:
     tr = lambda s: QCoreApplication.translate("ResultsPage", s)  # noqa: E731 (not a slot)
     lines = []
     if path is not None:
-        lines.append(tr("File: {0}").format(breakable(Path(path).name)))
+        lines.append(tr("File: {0}").format(Path(path).name))
     lines.append(tr("Backbone: {0}").format(header.backbone.label))
     lines.append(tr("Classes ({0}): {1}").format(len(header.class_names), ", ".join(header.class_names)))
     m = header.metrics
@@ -76,7 +75,7 @@ def describe_run(run: project_models.ModelRun) -> str:
         return run.problem
     lines = []
     if run.path is not None:
-        lines.append(tr("File: {0}").format(breakable(Path(run.path).name)))
+        lines.append(tr("File: {0}").format(Path(run.path).name))
     lines.append(tr("Backbone: {0}").format(run.backbone or "?"))
     lines.append(tr("Classes ({0}): {1}").format(len(run.class_names), ", ".join(run.class_names)))
     if run.stopped_early and not project_models.is_complete(True, run.report):

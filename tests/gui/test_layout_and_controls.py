@@ -226,3 +226,18 @@ def test_a_renamed_project_renames_the_window(qtbot, window, monkeypatch):
     monkeypatch.setattr(project_view, "ask_text", lambda *a, **k: "Paint chips")
     assert win.project_page.rename_project()
     assert win.windowTitle().startswith("Paint chips")
+
+
+def test_a_file_name_in_a_message_can_wrap_at_its_separators(qtbot):
+    """Seen at 1024x700: Results cut 'Handwritten-digits-2026-11-30_074014.rmadapter.safetensors' off,
+    because Qt does not wrap after '-' before a digit, nor at '_' or '.'."""
+    from rmadapter_app.gui.widgets.message_label import MessageLabel
+
+    name = "File: Handwritten-digits-2026-11-30_074014.rmadapter.safetensors"
+    message = MessageLabel(name)
+    qtbot.addWidget(message)
+    assert message.text() == name                                          # as set
+    shown = QLabel.text(message)
+    assert shown.replace("\u200b", "") == name
+    assert "30_\u200b074014.\u200brmadapter.\u200bsafetensors" in shown     # a place to wrap at each one
+    assert QLabel.text(MessageLabel("Saved a copy as mine.pt")) == "Saved a copy as mine.pt"   # short words stay

@@ -24,7 +24,9 @@ __all__ = ["MessageLabel", "fit_label", "breakable", "folder_link", "open_folder
 
 BREAK_EVERY = 40           # a run of this many characters with no place to wrap gets one
 _ZWSP = "\u200b"           # zero-width space: a place to wrap that shows nothing
-_LONG_RUN = re.compile(r"[^\s/\\\-]{%d,}" % (BREAK_EVERY + 1))
+_LONG_RUN = re.compile(r"[^\s/\\\-\u200b]{%d,}" % (BREAK_EVERY + 1))
+_LONG_WORD = re.compile(r"\S{%d,}" % (BREAK_EVERY // 2 + 1))   # a file name, say
+_SEPARATOR = re.compile(r"([_.\-])(?=\S)")
 
 
 def _tr(text: str) -> str:
@@ -33,12 +35,17 @@ def _tr(text: str) -> str:
 
 def breakable(text: str, every: int = BREAK_EVERY) -> str:
     """``text`` with a zero-width space inside every run of more than ``every`` characters that has
-    no space, slash or hyphen to wrap at (what a wrapping label cannot break otherwise)."""
+    no space, slash or hyphen to wrap at, and after each "-", "_" and "." of a word longer than half
+    that (a file name such as ``Project-2026-11-30_074014.rmadapter.safetensors``): what a wrapping
+    label cannot break otherwise."""
     def cut(match: re.Match) -> str:
         run = match.group(0)
         return _ZWSP.join(run[i:i + every] for i in range(0, len(run), every))
-    pattern = _LONG_RUN if every == BREAK_EVERY else re.compile(r"[^\s/\\\-]{%d,}" % (every + 1))
-    return pattern.sub(cut, str(text))
+
+    def soften(match: re.Match) -> str:        # Qt does not wrap after "-" before a digit, nor at "_" or "."
+        return _SEPARATOR.sub("\\1" + _ZWSP, match.group(0))
+    pattern = _LONG_RUN if every == BREAK_EVERY else re.compile(r"[^\s/\\\-\u200b]{%d,}" % (every + 1))
+    return pattern.sub(cut, _LONG_WORD.sub(soften, str(text)))
 
 
 def fit_label(label: QLabel, max_lines: int | None = None) -> QLabel:
