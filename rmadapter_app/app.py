@@ -140,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     if folder is not None:
         window.open_project(folder)
     window.show()
-    return app.exec()
+    code = app.exec()
+    del window                                     # destroyed whole now, not by the exit-time collector
+    from rmadapter_app.gui.gc_guard import collect_safely
+    collect_safely()
+    return code
 
 
 if __name__ == "__main__":

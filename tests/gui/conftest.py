@@ -44,10 +44,9 @@ def _garbage_collected_in_the_gui_thread(qapp):
 
 def _destroy_leftovers() -> None:
     """Delete every window left over (its C++ side first, while its Python side is whole), then collect
-    Python's cyclic garbage. The other order clears the Python side of widgets that Qt still calls into
-    while destroying them (pyqtgraph's sizeHint overrides then fail inside the next test)."""
-    import gc
-
+    Python's cyclic garbage the app's way (gui/gc_guard.collect_safely). A plain collection clears the
+    Python side of widgets that Qt still calls into while destroying them (pyqtgraph's overrides then
+    fail inside the next test)."""
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
     for widget in QApplication.topLevelWidgets():
@@ -55,7 +54,8 @@ def _destroy_leftovers() -> None:
     for _ in range(3):                       # deleting a widget may post more deletions
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
-    gc.collect()
+    from rmadapter_app.gui.gc_guard import collect_safely
+    collect_safely()
 
 
 @pytest.fixture(autouse=True)

@@ -67,9 +67,7 @@ def _remove_legend_entry(legend, curve) -> None:
     """Take ``curve``'s entry out of ``legend`` and destroy its sample and label at once.
 
     pyqtgraph's ``removeItem`` leaves them to Python's cyclic garbage collector (they sit in reference
-    cycles). Collected that way, their Python side is cleared first, and Qt's destructor then asks the
-    half-cleared label for its size ("'LabelItem' object has no attribute '_sizeHint'", an error
-    raised inside Qt). Deleted here, their Python side is whole while Qt destroys them.
+    cycles), so they would linger until the next collection; deleted here, they go at once.
     """
     import shiboken6
 
