@@ -107,6 +107,20 @@ class FoldEvent:
 
 
 @dataclass(frozen=True)
+class AdapterReadyEvent:
+    """The adapter a run keeps is trained: ``result`` (a ``core.train.result.TrainResult``) can be saved
+    and used now.
+
+    In k-fold mode this comes before cross-validation starts (``result.report.evaluation`` is
+    "pending" and the accuracy fields are empty); ``train()`` later returns the same adapter with
+    the finished estimate. With a holdout split or no validation it comes just before ``train()``
+    returns.
+    """
+
+    result: Any
+
+
+@dataclass(frozen=True)
 class DoneEvent:
     """A job finished (or stopped early) with a short summary."""
 

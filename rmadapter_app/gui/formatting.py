@@ -13,4 +13,3 @@ def fmt_duration(seconds: float, tenths_below: float = 10) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-

@@ -164,14 +164,14 @@ class TrainJob:
 
     def __call__(self, on_event, should_stop):
         from rmadapter_app.core.errors import BackboneUnavailableError
-        from rmadapter_app.core.events import StepEvent
+        from rmadapter_app.core.events import AdapterReadyEvent, StepEvent
         from rmadapter_app.core.train.loop import train
 
         def hook(ev):
             if isinstance(ev, StepEvent):
                 self.n_steps += 1
                 self.steps.append(ev)          # deque.append is thread-safe; the GUI drains it
-            elif type(ev).__name__ == "AdapterReadyEvent" and self.adapters_dir is not None and self.kept is None:
+            elif isinstance(ev, AdapterReadyEvent) and self.adapters_dir is not None and self.kept is None:
                 try:                           # kept before cross-validation measures it: a crash loses nothing
                     self.kept = self.save(ev.result, backbone.info)
                 except Exception:  # noqa: BLE001 - saved again (or the error shown) when the run ends

@@ -24,7 +24,16 @@ from collections.abc import Sequence
 
 from rmadapter_app.core.config import AdapterConfig, TrainConfig
 from rmadapter_app.core.errors import CancelledError
-from rmadapter_app.core.events import DeviceEvent, EventHook, StatusEvent, StopHook, ZeroShotEvent, never_stop, no_event
+from rmadapter_app.core.events import (
+    AdapterReadyEvent,
+    DeviceEvent,
+    EventHook,
+    StatusEvent,
+    StopHook,
+    ZeroShotEvent,
+    never_stop,
+    no_event,
+)
 from rmadapter_app.core.model.backbone import Backbone
 from rmadapter_app.core.naming import DEFAULT_TEMPLATE
 from rmadapter_app.core.train.balance import balance_losses, weights_of
@@ -34,7 +43,7 @@ from rmadapter_app.core.train.feature_cache import build_feature_cache
 from rmadapter_app.core.train.fit import FitOutcome, Fitter, final_indices, fit_split, seed_everything
 from rmadapter_app.core.train.learning_rate import LearningRateEvent, choose_lr, layer_steps
 from rmadapter_app.core.train.prepare import prepare_data, set_up_run
-from rmadapter_app.core.train.result import AdapterReadyEvent, Reporter, RunFacts, TrainResult
+from rmadapter_app.core.train.result import Reporter, RunFacts, TrainResult
 from rmadapter_app.core.train.verdict import judge_run
 
 # names other modules import from here

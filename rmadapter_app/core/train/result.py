@@ -105,19 +105,6 @@ class TrainResult:
 
 
 @dataclass(frozen=True)
-class AdapterReadyEvent:
-    """The adapter a run keeps is trained: ``result`` can be saved and used now.
-
-    In k-fold mode this comes before cross-validation starts (``result.report.evaluation`` is
-    "pending" and the accuracy fields are empty); ``train()`` later returns the same adapter with
-    the finished estimate. With a holdout split or no validation it comes just before ``train()``
-    returns.
-    """
-
-    result: TrainResult
-
-
-@dataclass(frozen=True)
 class RunFacts:
     """What the report needs besides the split and the fits (the run's settings and outcome)."""
 

@@ -125,7 +125,7 @@ class RunMonitor(QWidget):
             self.progress.setRange(0, max(1, ev.total))
             self.progress.setValue(ev.done)
             self.eta_label.setText(f"{ev.done}/{ev.total}")
-        elif type(ev).__name__ == "AdapterReadyEvent":
+        elif isinstance(ev, E.AdapterReadyEvent):
             self.append_log(self.tr("The model is trained and kept; now checking how good it is."))
         elif isinstance(ev, E.StatusEvent):
             prefix = self.tr("Warning: ") if ev.level == "warning" else ""
